@@ -1,0 +1,273 @@
+#include "ApiServer.h"
+
+#include "AccountService.h"
+#include "Actor.h"
+#include "BidService.h"
+#include "ContractService.h"
+#include "Database.h"
+#include "Digest.h"
+#include "DomainError.h"
+#include "JsonWriter.h"
+#include "Platform.h"
+#include "TaskService.h"
+#include "WalletService.h"
+
+#include <QLoggingCategory>
+
+#include <chrono>
+#include <thread>
+
+Q_LOGGING_CATEGORY(lcApi, "taskdesk.server.api")
+
+namespace taskdesk::http {
+
+namespace json = boost::json;
+using domain::DomainError;
+using domain::ErrorKind;
+using store::sqlInt;
+using store::sqlText;
+
+namespace {
+
+int statusFor(ErrorKind k)
+{
+    switch (k) {
+    case ErrorKind::Validation: return 400;
+    case ErrorKind::Unauthorized: return 401;
+    case ErrorKind::InsufficientFunds: return 402;
+    case ErrorKind::Forbidden: return 403;
+    case ErrorKind::NotFound: return 404;
+    case ErrorKind::Conflict: return 409;
+    case ErrorKind::TooLarge: return 413;
+    case ErrorKind::RateLimited: return 429;
+    }
+    return 500;
+}
+
+Response errorResponse(const DomainError& e)
+{
+    json::object fields;
+    for (const auto& [k, v] : e.fields())
+        fields[k] = v;
+    return Response::error(statusFor(e.kind()), e.code(), e.what(), false, &fields);
+}
+
+// Outcomes worth replaying for an idempotency key: the request ran (2xx) or
+// the business rules said no (402/409). Input and auth errors may be retried.
+bool storable(int status)
+{
+    return (status >= 200 && status < 300) || status == 402 || status == 409;
+}
+
+bool validIdempotencyKey(const std::string& k)
+{
+    if (k.empty() || k.size() > 255)
+        return false;
+    for (unsigned char c : k)
+        if (c < 0x21 || c > 0x7e)
+            return false;
+    return true;
+}
+
+struct RetryTransaction
+{
+};
+
+} // namespace
+
+ApiServer::ApiServer(domain::Platform& platform, bool rateLimits)
+    : m_p(platform), m_limiter(rateLimits), m_accounts(std::make_unique<domain::AccountService>(platform)),
+      m_tasks(std::make_unique<domain::TaskService>(platform)), m_bids(std::make_unique<domain::BidService>(platform)),
+      m_contracts(std::make_unique<domain::ContractService>(platform)),
+      m_wallet(std::make_unique<domain::WalletService>(platform)),
+      m_notifications(std::make_unique<domain::NotificationService>(platform))
+{
+    m_limiter.setLimit("register", {5, std::chrono::seconds(60)});
+    m_limiter.setLimit("login", {10, std::chrono::seconds(60)});
+    m_limiter.setLimit("bids", {20, std::chrono::seconds(3600)});
+    m_limiter.setLimit("default", {600, std::chrono::seconds(60)});
+    registerRoutes();
+}
+
+ApiServer::~ApiServer() = default;
+
+Response ApiServer::handle(Request& req)
+{
+    const auto started = std::chrono::steady_clock::now();
+    Router::Match m;
+    const Route* route = m_router.match(req, m);
+    Response res;
+    if (!route) {
+        res = m == Router::Match::WrongMethod
+                  ? Response::error(405, "METHOD_NOT_ALLOWED", "This method is not allowed on this path")
+                  : Response::error(404, "NOT_FOUND", "No such endpoint");
+    } else {
+        try {
+            res = execute(*route, req);
+        } catch (const DomainError& e) {
+            res = errorResponse(e);
+        } catch (const store::StoreError& e) {
+            qCWarning(lcApi) << "store error on" << route->pattern.c_str() << e.what();
+            res = e.kind() == store::StoreError::Kind::Unavailable
+                      ? Response::error(503, "UNAVAILABLE", "The database is unavailable; try again", true)
+                      : Response::error(500, "INTERNAL_ERROR", "Internal error", true);
+        } catch (const std::exception& e) {
+            qCCritical(lcApi) << "unexpected error on" << route->pattern.c_str() << e.what();
+            res = Response::error(500, "INTERNAL_ERROR", "Internal error", true);
+        }
+    }
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    qCDebug(lcApi).noquote() << QString::fromStdString(req.method) << QString::fromStdString(route ? route->pattern : std::string("(none)"))
+                             << res.status << us << "us";
+    return res;
+}
+
+Response ApiServer::execute(const Route& route, Request& req)
+{
+    const std::string auth = req.header("authorization").value_or("");
+    const bool hasHmac = req.header("x-agent-key").has_value() || req.header("x-agent-signature").has_value();
+    if (!auth.empty() && hasHmac)
+        return Response::error(400, "VALIDATION", "Send either a Bearer token or HMAC headers, not both");
+    if (hasHmac)
+        return Response::error(401, "UNAUTHORIZED", "HMAC request signing is not enabled on this server; use a Bearer token");
+    std::string bearer;
+    if (!auth.empty()) {
+        if (auth.size() < 7 || (auth.compare(0, 7, "Bearer ") != 0 && auth.compare(0, 7, "bearer ") != 0))
+            return Response::error(401, "UNAUTHORIZED", "Authorization must be a Bearer token");
+        bearer = auth.substr(7);
+    }
+    if (route.auth == AuthMode::Required && bearer.empty())
+        return Response::error(401, "UNAUTHORIZED", "Authentication required");
+    if (route.auth == AuthMode::None || bearer.empty()) {
+        if (auto wait = m_limiter.hit(route.rateClass, "ip:" + req.remoteAddress)) {
+            auto r = Response::error(429, "RATE_LIMITED", "Too many requests", true);
+            r.headers.emplace_back("Retry-After", std::to_string(*wait));
+            return r;
+        }
+    }
+
+    const auto idemHeader = req.header("idempotency-key");
+    const bool idempotent = idemHeader && route.write;
+    if (idemHeader && !validIdempotencyKey(*idemHeader))
+        return Response::error(400, "VALIDATION", "Idempotency-Key must be 1-255 visible ASCII characters");
+
+    RouteContext prepCtx(req, nullptr);
+    if (route.prepare)
+        route.prepare(prepCtx);
+
+    const std::string requestHash =
+        idempotent ? crypto::Digest::sha256Hex(req.method + "\n" + req.path + "\n" + req.body) : std::string();
+    std::string touchedToken;
+    Response res;
+    for (int attempt = 0;; ++attempt) {
+        try {
+            store::Transaction tx(m_p.db, route.write ? store::Transaction::Mode::Write : store::Transaction::Mode::Read);
+            std::optional<domain::Actor> actor;
+            if (!bearer.empty()) {
+                actor = m_accounts->authenticateBearer(tx, bearer);
+                if (!actor)
+                    return Response::error(401, "UNAUTHORIZED", "Invalid, expired or revoked token");
+                touchedToken = actor->credentialId;
+                if (attempt == 0 && route.auth != AuthMode::None) {
+                    if (auto wait = m_limiter.hit(route.rateClass, actor->profileId)) {
+                        auto r = Response::error(429, "RATE_LIMITED", "Too many requests", true);
+                        r.headers.emplace_back("Retry-After", std::to_string(*wait));
+                        return r;
+                    }
+                }
+            }
+            const std::string principal = actor ? actor->profileId : "ip:" + req.remoteAddress;
+            if (idempotent) {
+                const std::string cutoff = domain::Clock::toIso(m_p.clock.now() - std::chrono::hours(24));
+                tx.exec("DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ? AND created_at < ?",
+                        {sqlText(principal), sqlText(*idemHeader), sqlText(cutoff)});
+                auto r = tx.query("SELECT request_hash, status, body FROM idempotency_keys WHERE principal = ? AND idem_key = ?",
+                                  {sqlText(principal), sqlText(*idemHeader)});
+                if (r.next()) {
+                    if (r.str(0) != requestHash)
+                        return Response::error(422, "IDEMPOTENCY_MISMATCH",
+                                               "This Idempotency-Key was used with a different request");
+                    if (r.i64(1) == 0)
+                        return Response::error(409, "IDEMPOTENCY_IN_PROGRESS",
+                                               "A request with this Idempotency-Key is still running", true);
+                    Response replay;
+                    replay.status = static_cast<int>(r.i64(1));
+                    replay.body = r.str(2);
+                    replay.headers.emplace_back("Idempotent-Replayed", "true");
+                    return replay;
+                }
+                try {
+                    // The reservation shares the transaction with the work: both
+                    // commit or neither does, and a concurrent twin waits on it.
+                    tx.exec("INSERT INTO idempotency_keys(principal, idem_key, request_hash, status, body, created_at)"
+                            " VALUES (?, ?, ?, 0, '', ?)",
+                            {sqlText(principal), sqlText(*idemHeader), sqlText(requestHash), sqlText(m_p.clock.nowIso())});
+                } catch (const store::StoreError& e) {
+                    if (e.kind() == store::StoreError::Kind::UniqueViolation)
+                        throw RetryTransaction{};
+                    throw;
+                }
+            }
+            RouteContext ctx(req, actor ? &*actor : nullptr);
+            ctx.preparedText = prepCtx.preparedText;
+            ctx.prepared = prepCtx.prepared;
+            ctx.status = route.status;
+            try {
+                json::value out = route.handler(ctx, tx);
+                res = Response::json(ctx.status, out);
+            } catch (const DomainError& e) {
+                res = errorResponse(e);
+                tx.rollback();
+                if (idempotent && storable(res.status)) {
+                    // Record the business refusal so the same key replays it.
+                    store::Transaction rec(m_p.db, store::Transaction::Mode::Write);
+                    try {
+                        rec.exec("INSERT INTO idempotency_keys(principal, idem_key, request_hash, status, body, created_at)"
+                                 " VALUES (?, ?, ?, ?, ?, ?)",
+                                 {sqlText(principal), sqlText(*idemHeader), sqlText(requestHash), sqlInt(res.status),
+                                  sqlText(res.body), sqlText(m_p.clock.nowIso())});
+                        rec.commit();
+                    } catch (const store::StoreError& se) {
+                        if (se.kind() != store::StoreError::Kind::UniqueViolation)
+                            throw;
+                        throw RetryTransaction{};
+                    }
+                }
+                break;
+            } catch (const store::StoreError& e) {
+                if (e.kind() == store::StoreError::Kind::UniqueViolation) {
+                    res = Response::error(409, "DUPLICATE", "This conflicts with an existing record");
+                    tx.rollback();
+                    break;
+                }
+                throw;
+            }
+            if (idempotent) {
+                if (storable(res.status))
+                    tx.exec("UPDATE idempotency_keys SET status = ?, body = ? WHERE principal = ? AND idem_key = ?",
+                            {sqlInt(res.status), sqlText(res.body), sqlText(principal), sqlText(*idemHeader)});
+                else
+                    tx.exec("DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ?",
+                            {sqlText(principal), sqlText(*idemHeader)});
+            }
+            if (route.write)
+                tx.commit();
+            else
+                tx.rollback();
+            break;
+        } catch (const RetryTransaction&) {
+            if (attempt >= 20)
+                return Response::error(409, "IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still running", true);
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
+        } catch (const store::StoreError& e) {
+            if (e.kind() != store::StoreError::Kind::Retryable || attempt >= 8)
+                throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
+        }
+    }
+    if (!touchedToken.empty())
+        m_accounts->touchToken(touchedToken);
+    return res;
+}
+
+} // namespace taskdesk::http

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "RateLimiter.h"
+#include "Request.h"
+#include "Response.h"
+#include "Router.h"
+
+#include <memory>
+
+namespace taskdesk::domain {
+struct Platform;
+class AccountService;
+class TaskService;
+class BidService;
+class ContractService;
+class WalletService;
+class NotificationService;
+} // namespace taskdesk::domain
+
+namespace taskdesk::http {
+
+// The platform's HTTP face: the route table, authentication, rate limits,
+// idempotency keys, one transaction per request, and the mapping of domain
+// errors to statuses. Transport-agnostic: it maps a Request to a Response.
+class ApiServer
+{
+public:
+    ApiServer(domain::Platform& platform, bool rateLimits);
+    ~ApiServer();
+    Response handle(Request& req);
+    const Router& router() const { return m_router; }
+
+private:
+    void registerRoutes();
+    Response execute(const Route& route, Request& req);
+    domain::Platform& m_p;
+    RateLimiter m_limiter;
+    Router m_router;
+    std::unique_ptr<domain::AccountService> m_accounts;
+    std::unique_ptr<domain::TaskService> m_tasks;
+    std::unique_ptr<domain::BidService> m_bids;
+    std::unique_ptr<domain::ContractService> m_contracts;
+    std::unique_ptr<domain::WalletService> m_wallet;
+    std::unique_ptr<domain::NotificationService> m_notifications;
+};
+
+} // namespace taskdesk::http

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "Request.h"
+
+#include <boost/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace taskdesk::domain {
+struct Actor;
+}
+namespace taskdesk::store {
+class Transaction;
+}
+
+namespace taskdesk::http {
+
+// What a handler gets: the request, who is calling, the query as strings, and
+// the body parsed on first use (so that a malformed body is reported only
+// after the object the route names was found visible).
+class RouteContext
+{
+public:
+    RouteContext(Request& req, const domain::Actor* actor);
+    Request& request;
+    const domain::Actor* actor;
+    boost::json::object query;
+    int status = 200;
+    // Scratch space filled by a route's prepare step, before the transaction.
+    std::string preparedText;
+    std::shared_ptr<void> prepared;
+
+    const boost::json::object& body();
+    const domain::Actor& requireActor() const;
+    const std::string& param(const std::string& name) const { return request.param(name); }
+
+private:
+    std::optional<boost::json::object> m_body;
+};
+
+enum class AuthMode { None, Optional, Required };
+
+struct Route
+{
+    std::string method;
+    std::string pattern; // "/api/agent/tasks/:id"
+    AuthMode auth = AuthMode::Required;
+    bool write = false;
+    std::string rateClass = "default"; // default | register | login | bids
+    int status = 200;
+    std::string scope; // the scope the route needs, for documentation
+    std::string summary;
+    std::function<void(RouteContext&)> prepare; // optional, runs outside the transaction
+    std::function<boost::json::value(RouteContext&, store::Transaction&)> handler;
+    std::vector<std::string> segments;
+};
+
+class Router
+{
+public:
+    void add(Route route);
+    enum class Match { Found, WrongMethod, None };
+    // On Found, fills req.params and returns the route.
+    const Route* match(Request& req, Match& result) const;
+    const std::vector<Route>& routes() const { return m_routes; }
+
+private:
+    std::vector<Route> m_routes;
+};
+
+} // namespace taskdesk::http
