@@ -232,6 +232,16 @@ QSqlQuery Transaction::run(const char* sql, const SqlArgs& args)
 {
     QSqlQuery q(*m_conn);
     q.setForwardOnly(true);
+    if (args.empty()) {
+        // Statements without parameters (DDL among them) run directly: PostgreSQL
+        // cannot PREPARE a CREATE TABLE.
+        if (!q.exec(QString::fromUtf8(sql))) {
+            const auto err = q.lastError();
+            throw StoreError(classify(err, m_db.backend()),
+                             std::string("query failed: ") + err.text().toStdString() + " in: " + sql);
+        }
+        return q;
+    }
     if (!q.prepare(QString::fromUtf8(sql))) {
         const auto err = q.lastError();
         throw StoreError(classify(err, m_db.backend()),
