@@ -9,7 +9,7 @@
 
 #include <atomic>
 
-Q_LOGGING_CATEGORY(lcServer, "taskdesk.server")
+Q_LOGGING_CATEGORY(lcServer, "taskdesk.server", QtInfoMsg)
 
 namespace taskdesk {
 
@@ -35,7 +35,9 @@ struct PlatformServer::Impl
         http->schedule(config.jobInterval, [this] {
             if (!running)
                 return;
-            jobs.runOnce();
+            const auto r = jobs.runOnce();
+            if (r.autoAccepted || r.released)
+                api.invalidateCaches();
             scheduleJobs();
         });
     }
@@ -100,6 +102,7 @@ domain::Platform& PlatformServer::platform()
 void PlatformServer::runJobsNow()
 {
     d->jobs.runOnce();
+    d->api.invalidateCaches();
 }
 
 } // namespace taskdesk

@@ -5,7 +5,7 @@
 
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcLedger, "taskdesk.server.ledger")
+Q_LOGGING_CATEGORY(lcLedger, "taskdesk.server.ledger", QtInfoMsg)
 
 namespace taskdesk::domain {
 

@@ -41,6 +41,39 @@ TaskRecord TaskRecord::fromRow(store::Rows& r, int c)
     return t;
 }
 
+const std::string& TaskRecord::joinedSelect()
+{
+    static const std::string cols = [] {
+        std::string out;
+        std::string all = Columns;
+        std::size_t start = 0;
+        while (start < all.size()) {
+            std::size_t comma = all.find(',', start);
+            if (comma == std::string::npos)
+                comma = all.size();
+            std::string name = all.substr(start, comma - start);
+            name.erase(0, name.find_first_not_of(' '));
+            out += (out.empty() ? "t." : ", t.") + name;
+            start = comma + 1;
+        }
+        return out + ", p.handle, p.display_name, p.kind, a.balance";
+    }();
+    return cols;
+}
+
+TaskRecord TaskRecord::fromJoinedRow(store::Rows& r)
+{
+    TaskRecord t = fromRow(r, 0);
+    json::object owner;
+    owner["id"] = t.ownerId;
+    owner["handle"] = r.str(23);
+    owner["displayName"] = r.str(24);
+    owner["kind"] = r.str(25);
+    t.ownerSummary = std::move(owner);
+    t.escrowBalance = r.optI64(26).value_or(0);
+    return t;
+}
+
 std::optional<TaskRecord> TaskRecord::load(store::Transaction& tx, const std::string& id)
 {
     auto r = tx.query((std::string("SELECT ") + Columns + " FROM tasks WHERE id = ?").c_str(), {sqlText(id)});
@@ -110,9 +143,9 @@ json::object TaskRecord::toJson(store::Transaction& tx, bool includeOwner) const
     o["parentId"] = parentId ? json::value(*parentId) : json::value(nullptr);
     o["hasSubtasks"] = hasSubtasks;
     if (credits())
-        o["escrowAmount"] = money(Ledger::balance(tx, escrowAccount()));
+        o["escrowAmount"] = money(escrowBalance ? *escrowBalance : Ledger::balance(tx, escrowAccount()));
     if (includeOwner)
-        o["owner"] = AccountService::profileSummary(tx, ownerId);
+        o["owner"] = ownerSummary ? *ownerSummary : AccountService::profileSummary(tx, ownerId);
     o["createdAt"] = createdAt;
     o["updatedAt"] = updatedAt;
     return o;

@@ -24,6 +24,10 @@ struct TaskRecord
     std::int64_t reviewWindowHours = 72;
     bool hasSubtasks = false;
     std::string createdAt, updatedAt;
+    // Filled by list queries that join the owner and the escrow account, so
+    // that a page of tasks is one query rather than three per task.
+    std::optional<boost::json::object> ownerSummary;
+    std::optional<std::int64_t> escrowBalance;
 
     bool credits() const { return currency && *currency == "CREDITS" && budgetCents; }
     std::string escrowAccount() const { return "escrow:" + id; }
@@ -33,6 +37,12 @@ struct TaskRecord
         " budget_currency, budget_currency_custom, budget_text, deadline, visibility, mode, status, require_approval,"
         " verification, protected_payload, review_window_hours, parent_id, has_subtasks, created_at, updated_at";
     static TaskRecord fromRow(store::Rows& r, int c = 0);
+    // "SELECT <JoinedSelect> <JoinedFrom> WHERE ..." reads tasks as "t" with their
+    // owner and escrow; rows are read with fromJoinedRow.
+    static const std::string& joinedSelect();
+    static constexpr const char* JoinedFrom =
+        " FROM tasks t JOIN profiles p ON p.id = t.owner_id LEFT JOIN accounts a ON a.id = 'escrow:' || t.id";
+    static TaskRecord fromJoinedRow(store::Rows& r);
     // nullopt when the task does not exist.
     static std::optional<TaskRecord> load(store::Transaction& tx, const std::string& id);
     // Whether actor may read the task: public ones by anyone, unlisted ones by the

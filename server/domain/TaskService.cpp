@@ -252,14 +252,14 @@ json::object TaskService::browse(store::Transaction& tx, const json::object& que
     const std::string skill = lower(q("skill"));
     const auto page = pageFrom(query);
 
-    std::string sql = std::string("SELECT ") + TaskRecord::Columns + " FROM tasks t WHERE visibility = 'public'";
+    std::string sql = "SELECT " + TaskRecord::joinedSelect() + TaskRecord::JoinedFrom + " WHERE t.visibility = 'public'";
     store::SqlArgs args;
     if (status != "all") {
-        sql += " AND status = ?";
+        sql += " AND t.status = ?";
         args.push_back(sqlText(status));
     }
     if (!mode.empty()) {
-        sql += " AND mode = ?";
+        sql += " AND t.mode = ?";
         args.push_back(sqlText(mode));
     }
     if (!skill.empty()) {
@@ -273,7 +273,7 @@ json::object TaskService::browse(store::Transaction& tx, const json::object& que
                 like.push_back('\\');
             like.push_back(c);
         }
-        sql += " AND search_text LIKE ? ESCAPE '\\'";
+        sql += " AND t.search_text LIKE ? ESCAPE '\\'";
         args.push_back(sqlText("%" + like + "%"));
     }
     if (sort == "budget") {
@@ -285,24 +285,24 @@ json::object TaskService::browse(store::Transaction& tx, const json::object& que
                 std::from_chars(page.cursor.data(), page.cursor.data() + colon, cents).ec != std::errc())
                 throw DomainError::invalid("cursor", "is not a cursor this server issued");
             const std::string cid = page.cursor.substr(colon + 1);
-            sql += " AND (COALESCE(budget_cents, -1) < ? OR (COALESCE(budget_cents, -1) = ? AND id < ?))";
+            sql += " AND (COALESCE(t.budget_cents, -1) < ? OR (COALESCE(t.budget_cents, -1) = ? AND t.id < ?))";
             args.push_back(sqlInt(cents));
             args.push_back(sqlInt(cents));
             args.push_back(sqlText(cid));
         }
-        sql += " ORDER BY COALESCE(budget_cents, -1) DESC, id DESC LIMIT ?";
+        sql += " ORDER BY COALESCE(t.budget_cents, -1) DESC, t.id DESC LIMIT ?";
     } else {
         if (!page.cursor.empty()) {
-            sql += " AND id < ?";
+            sql += " AND t.id < ?";
             args.push_back(sqlText(page.cursor));
         }
-        sql += " ORDER BY id DESC LIMIT ?";
+        sql += " ORDER BY t.id DESC LIMIT ?";
     }
     args.push_back(sqlInt(page.limit + 1));
     auto r = tx.query(sql.c_str(), args);
     std::vector<TaskRecord> rows;
     while (r.next())
-        rows.push_back(TaskRecord::fromRow(r));
+        rows.push_back(TaskRecord::fromJoinedRow(r));
     json::array items;
     json::value next = nullptr;
     for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < page.limit; ++i)

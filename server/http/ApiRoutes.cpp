@@ -131,6 +131,7 @@ void ApiServer::registerRoutes()
     // Tasks
     add("GET", "/api/tasks", O, false, 200, "", "Browse public tasks",
         [tasks](RouteContext& c, Tx& tx) -> json::value { return tasks->browse(tx, c.query); });
+    m_router.markPublicCache("GET", "/api/tasks");
     add("GET", "/api/tasks/:id", O, false, 200, "", "A task (unlisted: owner and parties only)",
         [tasks](RouteContext& c, Tx& tx) -> json::value { return tasks->getPublic(tx, c.actor, c.param("id")); });
     add("PATCH", "/api/tasks/:id", R, true, 200, "tasks:write", "Edit an open task (owner)",

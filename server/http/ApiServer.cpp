@@ -17,7 +17,7 @@
 #include <chrono>
 #include <thread>
 
-Q_LOGGING_CATEGORY(lcApi, "taskdesk.server.api")
+Q_LOGGING_CATEGORY(lcApi, "taskdesk.server.api", QtInfoMsg)
 
 namespace taskdesk::http {
 
@@ -101,9 +101,26 @@ Response ApiServer::handle(Request& req)
         res = m == Router::Match::WrongMethod
                   ? Response::error(405, "METHOD_NOT_ALLOWED", "This method is not allowed on this path")
                   : Response::error(404, "NOT_FOUND", "No such endpoint");
+    } else if (route->publicCache && req.method == "GET" && [&] {
+                   std::shared_lock lock(m_cacheMutex);
+                   auto it = m_cache.find(req.target);
+                   if (it == m_cache.end() || it->second.generation != m_writeGeneration.load() ||
+                       std::chrono::steady_clock::now() - it->second.made > std::chrono::seconds(1))
+                       return false;
+                   res = it->second.response;
+                   return true;
+               }()) {
+        // served from the cache
     } else {
+        const std::uint64_t generation = m_writeGeneration.load();
         try {
             res = execute(*route, req);
+            if (route->publicCache && res.status == 200 && req.method == "GET") {
+                std::unique_lock lock(m_cacheMutex);
+                if (m_cache.size() >= 512)
+                    m_cache.clear();
+                m_cache[req.target] = CachedResponse{generation, std::chrono::steady_clock::now(), res};
+            }
         } catch (const DomainError& e) {
             res = errorResponse(e);
         } catch (const store::StoreError& e) {
@@ -250,10 +267,12 @@ Response ApiServer::execute(const Route& route, Request& req)
                     tx.exec("DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ?",
                             {sqlText(principal), sqlText(*idemHeader)});
             }
-            if (route.write)
+            if (route.write) {
                 tx.commit();
-            else
+                ++m_writeGeneration;
+            } else {
                 tx.rollback();
+            }
             break;
         } catch (const RetryTransaction&) {
             if (attempt >= 20)

@@ -5,7 +5,12 @@
 #include "Response.h"
 #include "Router.h"
 
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
 
 namespace taskdesk::domain {
 struct Platform;
@@ -29,12 +34,27 @@ public:
     ~ApiServer();
     Response handle(Request& req);
     const Router& router() const { return m_router; }
+    // Drops cached public responses (after writes that bypass handle(), such as background jobs).
+    void invalidateCaches() { ++m_writeGeneration; }
 
 private:
     void registerRoutes();
     Response execute(const Route& route, Request& req);
     domain::Platform& m_p;
     RateLimiter m_limiter;
+    // Public browse responses, keyed by request target. An entry is served only
+    // while no write has committed in this process since it was made, and for
+    // at most a second, which bounds how stale a write from another process
+    // (several servers on one PostgreSQL) can look.
+    struct CachedResponse
+    {
+        std::uint64_t generation;
+        std::chrono::steady_clock::time_point made;
+        Response response;
+    };
+    std::atomic<std::uint64_t> m_writeGeneration{0};
+    std::shared_mutex m_cacheMutex;
+    std::unordered_map<std::string, CachedResponse> m_cache;
     Router m_router;
     std::unique_ptr<domain::AccountService> m_accounts;
     std::unique_ptr<domain::TaskService> m_tasks;

@@ -53,6 +53,9 @@ struct Route
     std::string rateClass = "default"; // default | register | login | bids
     int status = 200;
     std::string scope; // the scope the route needs, for documentation
+    // Public, caller-independent reads whose responses may be served from the
+    // per-process cache (see ApiServer).
+    bool publicCache = false;
     std::string summary;
     std::function<void(RouteContext&)> prepare; // optional, runs outside the transaction
     std::function<boost::json::value(RouteContext&, store::Transaction&)> handler;
@@ -67,6 +70,12 @@ public:
     // On Found, fills req.params and returns the route.
     const Route* match(Request& req, Match& result) const;
     const std::vector<Route>& routes() const { return m_routes; }
+    void markPublicCache(const std::string& method, const std::string& pattern)
+    {
+        for (auto& r : m_routes)
+            if (r.method == method && r.pattern == pattern)
+                r.publicCache = true;
+    }
 
 private:
     std::vector<Route> m_routes;

@@ -6,7 +6,7 @@
 
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcJobs, "taskdesk.server.jobs")
+Q_LOGGING_CATEGORY(lcJobs, "taskdesk.server.jobs", QtInfoMsg)
 
 namespace taskdesk::jobs {
 

@@ -11,7 +11,7 @@
 #include <atomic>
 #include <map>
 
-Q_LOGGING_CATEGORY(lcStore, "taskdesk.server.store")
+Q_LOGGING_CATEGORY(lcStore, "taskdesk.server.store", QtInfoMsg)
 
 namespace taskdesk::store {
 
@@ -204,7 +204,12 @@ int Database::migrate()
     return version;
 }
 
-Transaction::Transaction(Database& db, Mode mode) : m_db(db), m_conn(&db.connection())
+Transaction::Transaction(Database& db, Mode mode)
+    : m_db(db),
+      m_writerLock(db.backend() == Backend::Sqlite && mode == Mode::Write
+                       ? std::unique_lock<std::mutex>(db.sqliteWriterLock())
+                       : std::unique_lock<std::mutex>()),
+      m_conn(&db.connection())
 {
     QSqlQuery q(*m_conn);
     const char* begin = "BEGIN";
@@ -288,6 +293,8 @@ void Transaction::commit()
     QSqlQuery q(*m_conn);
     const bool ok = q.exec(QStringLiteral("COMMIT"));
     m_open = false;
+    if (m_writerLock.owns_lock())
+        m_writerLock.unlock();
     if (!ok) {
         const auto err = q.lastError();
         QSqlQuery(*m_conn).exec(QStringLiteral("ROLLBACK"));
@@ -302,6 +309,8 @@ void Transaction::rollback()
     m_open = false;
     QSqlQuery q(*m_conn);
     q.exec(QStringLiteral("ROLLBACK"));
+    if (m_writerLock.owns_lock())
+        m_writerLock.unlock();
 }
 
 } // namespace taskdesk::store

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -49,9 +50,15 @@ public:
     int migrate();
     int schemaVersion();
 
+    // SQLite allows one writer at a time. Writers of this process queue here
+    // (woken at once when the lock frees) rather than in SQLite's busy handler,
+    // which sleeps in growing steps and makes tail latency long.
+    std::mutex& sqliteWriterLock() { return m_sqliteWriter; }
+
 private:
     std::string m_url;
     Backend m_backend;
+    std::mutex m_sqliteWriter;
     std::string m_connectionPrefix;
 };
 
@@ -116,6 +123,7 @@ public:
 private:
     QSqlQuery run(const char* sql, const SqlArgs& args);
     Database& m_db;
+    std::unique_lock<std::mutex> m_writerLock;
     QSqlDatabase* m_conn;
     bool m_open = false;
 };

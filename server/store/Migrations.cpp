@@ -115,8 +115,9 @@ std::vector<std::string> v1(Backend)
             search_text TEXT NOT NULL,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL))",
-        "CREATE INDEX tasks_status_created ON tasks(status, visibility, created_at)",
-        "CREATE INDEX tasks_owner ON tasks(owner_id, created_at)",
+        "CREATE INDEX tasks_public_list ON tasks(visibility, status, id)",
+        "CREATE INDEX tasks_public_all ON tasks(visibility, id)",
+        "CREATE INDEX tasks_owner ON tasks(owner_id, id)",
         "CREATE INDEX tasks_parent ON tasks(parent_id)",
         R"(CREATE TABLE task_skills (
             task_id TEXT NOT NULL REFERENCES tasks(id),
@@ -136,7 +137,7 @@ std::vector<std::string> v1(Backend)
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL))",
         "CREATE INDEX bids_task ON bids(task_id, status)",
-        "CREATE INDEX bids_bidder ON bids(bidder_id, created_at)",
+        "CREATE INDEX bids_bidder ON bids(bidder_id, id)",
         R"(CREATE TABLE counter_offers (
             id TEXT PRIMARY KEY,
             bid_id TEXT NOT NULL REFERENCES bids(id),
@@ -182,8 +183,8 @@ std::vector<std::string> v1(Backend)
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             closed_at TEXT))",
-        "CREATE INDEX contracts_buyer ON contracts(buyer_id, created_at)",
-        "CREATE INDEX contracts_seller ON contracts(seller_id, created_at)",
+        "CREATE INDEX contracts_buyer ON contracts(buyer_id, id)",
+        "CREATE INDEX contracts_seller ON contracts(seller_id, id)",
         "CREATE INDEX contracts_task ON contracts(task_id)",
         "CREATE INDEX contracts_review_due ON contracts(status, review_due_at)",
         R"(CREATE TABLE submissions (
