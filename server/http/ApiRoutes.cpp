@@ -7,6 +7,7 @@
 #include "DomainError.h"
 #include "Platform.h"
 #include "TaskService.h"
+#include "NotificationService.h"
 #include "WalletService.h"
 
 namespace taskdesk::http {

@@ -10,6 +10,7 @@
 #include "JsonWriter.h"
 #include "Platform.h"
 #include "TaskService.h"
+#include "NotificationService.h"
 #include "WalletService.h"
 
 #include <QLoggingCategory>
