@@ -772,15 +772,27 @@ void Core::stop()
     std::unique_lock lock(lifecycleMutex);
     if (running) {
         running = false;
+        // Collected under the lock, acted on (and released) outside it: dropping what may be
+        // the last reference to a session runs ~Session, which takes registryMutex itself.
+        std::vector<std::shared_ptr<Session>> liveSessions;
+        std::vector<std::shared_ptr<net::steady_timer>> liveTimers;
         {
             std::lock_guard reg(registryMutex);
             stopping.store(true);
+            liveSessions.reserve(sessions.size());
             for (auto& [ptr, weak] : sessions)
                 if (auto s = weak.lock())
-                    s->requestClose();
+                    liveSessions.push_back(std::move(s));
+            liveTimers.reserve(timers.size());
             for (auto& [ptr, timer] : timers)
-                net::post(timer->get_executor(), [timer = timer] { timer->cancel(); });
+                liveTimers.push_back(timer);
         }
+        for (auto& s : liveSessions)
+            s->requestClose();
+        for (auto& timer : liveTimers)
+            net::post(timer->get_executor(), [timer] { timer->cancel(); });
+        liveSessions.clear();
+        liveTimers.clear();
         net::post(acceptStrand, [this] {
             error_code ignored;
             acceptor.close(ignored);
@@ -811,9 +823,13 @@ void Core::schedule(std::chrono::milliseconds delay, std::function<void()> fn)
         // Initiated under the lock so that stop() cannot cancel before the wait exists.
         timer->expires_after(delay);
         timer->async_wait([this, timer, fn = std::move(fn)](error_code ec) {
+            std::shared_ptr<net::steady_timer> registered; // released outside the lock
             {
                 std::lock_guard reg(registryMutex);
-                timers.erase(timer.get());
+                if (auto it = timers.find(timer.get()); it != timers.end()) {
+                    registered = std::move(it->second);
+                    timers.erase(it);
+                }
             }
             if (ec || stopping.load())
                 return;
@@ -852,8 +868,13 @@ HttpServer::~HttpServer()
     } else {
         d->core.stop();
     }
-    std::lock_guard reg(d->core.registryMutex);
-    d->core.timers.clear(); // timers scheduled but never run (server never started)
+    // Timers scheduled but never run (server never started) must go before the io_context.
+    decltype(d->core.timers) pending;
+    {
+        std::lock_guard reg(d->core.registryMutex);
+        pending.swap(d->core.timers);
+    }
+    pending.clear();
 }
 
 void HttpServer::start()
