@@ -425,11 +425,16 @@ json::object AccountService::profileReviews(store::Transaction& tx, const std::s
         json::object o;
         o["id"] = r.str(0);
         o["contractId"] = r.str(1);
-        o["author"] = profileSummary(tx, r.str(2));
+        o["author"] = r.str(2); // the id until the rows are read; see below
         o["rating"] = r.i64(3);
         o["text"] = r.optStr(4) ? json::value(*r.optStr(4)) : json::value(nullptr);
         o["createdAt"] = r.str(5);
         items.push_back(std::move(o));
+    }
+    // No query while the result is open: on PostgreSQL (row by row) it drops the remaining rows.
+    for (auto& v : items) {
+        auto& o = v.as_object();
+        o["author"] = profileSummary(tx, std::string(o["author"].as_string()));
     }
     json::object out;
     finishPage(out, "reviews", std::move(items), page.limit);

@@ -47,6 +47,13 @@ std::pair<BidRow, TaskRecord> loadForParty(store::Transaction& tx, const std::st
     return {*b, t};
 }
 
+// Writers on a bid lock its task first (see TaskRecord::lockForWrite), then read the bid.
+void lockTaskOfBid(store::Transaction& tx, const std::string& bidId)
+{
+    if (auto b = loadBid(tx, bidId))
+        TaskRecord::lockForWrite(tx, b->taskId);
+}
+
 struct Price
 {
     std::string text;
@@ -140,6 +147,7 @@ json::object BidService::bidJson(store::Transaction& tx, const std::string& id)
 
 json::object BidService::create(store::Transaction& tx, const Actor& a, const std::string& taskId, const json::object& body)
 {
+    TaskRecord::lockForWrite(tx, taskId);
     const auto t = TaskRecord::loadForAction(tx, taskId);
     requireScope(a, "bids:write");
     if (t.ownerId == a.profileId)
@@ -240,6 +248,7 @@ json::object BidService::get(store::Transaction& tx, const Actor& a, const std::
 
 json::object BidService::update(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
 {
+    lockTaskOfBid(tx, id);
     auto [b, t] = loadForParty(tx, id, a);
     requireScope(a, "bids:write");
     Input in(body);
@@ -316,6 +325,7 @@ json::object BidService::listCounterOffers(store::Transaction& tx, const Actor& 
 json::object BidService::createCounterOffer(store::Transaction& tx, const Actor& a, const std::string& bidId,
                                             const json::object& body)
 {
+    lockTaskOfBid(tx, bidId);
     auto [b, t] = loadForParty(tx, bidId, a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner makes counter-offers");
@@ -348,6 +358,7 @@ json::object BidService::createCounterOffer(store::Transaction& tx, const Actor&
 json::object BidService::withdrawCounterOffer(store::Transaction& tx, const Actor& a, const std::string& bidId,
                                               const std::string& coId, const json::object& body)
 {
+    lockTaskOfBid(tx, bidId);
     auto [b, t] = loadForParty(tx, bidId, a);
     auto status = tx.scalarText("SELECT status FROM counter_offers WHERE id = ? AND bid_id = ?", {sqlText(coId), sqlText(bidId)});
     if (!status)
@@ -372,6 +383,7 @@ json::object BidService::withdrawCounterOffer(store::Transaction& tx, const Acto
 json::object BidService::respondCounterOffer(store::Transaction& tx, const Actor& a, const std::string& bidId,
                                              const std::string& coId, bool accept, const json::object& body)
 {
+    lockTaskOfBid(tx, bidId);
     auto [b, t] = loadForParty(tx, bidId, a);
     auto r0 = tx.query("SELECT status, price_text, proposed_cents, eta_days, approach FROM counter_offers WHERE id = ? AND bid_id = ?",
                        {sqlText(coId), sqlText(bidId)});

@@ -284,6 +284,7 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
     const std::string taskId = in.str("taskId", 1, 64);
     const std::string bidId = in.str("bidId", 1, 64);
     in.finish();
+    TaskRecord::lockForWrite(tx, taskId);
     const auto t = TaskRecord::loadVisible(tx, taskId, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner can hire");
@@ -583,23 +584,29 @@ json::object ContractService::cancellation(store::Transaction& tx, const Actor& 
     if (action == "apply") {
         if (c.cancelAppliedBy)
             throw DomainError::conflict("STATE_CONFLICT", "A cancellation request is already pending");
-        tx.exec("UPDATE contracts SET cancel_applied_by = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
-                {sqlText(a.profileId), sqlOptText(reason), sqlText(now), sqlText(id)});
+        // Conditional, like every step below: on PostgreSQL the other party may have acted
+        // since the contract was read (both applying, a confirm against a withdraw).
+        if (tx.exec("UPDATE contracts SET cancel_applied_by = ?, cancel_reason = ?, updated_at = ? WHERE id = ?"
+                    " AND cancel_applied_by IS NULL AND status IN ('in_progress', 'submitted', 'rejected')",
+                    {sqlText(a.profileId), sqlOptText(reason), sqlText(now), sqlText(id)}) != 1)
+            throw DomainError::conflict("STATE_CONFLICT", "A cancellation request is already pending");
         Notifier::notify(tx, m_p.clock, other, "contract.cancellation_requested", "contract", id,
                          "The other party asked to cancel the contract: " + reason.value_or(""));
     } else if (action == "withdraw") {
         if (!c.cancelAppliedBy || *c.cancelAppliedBy != a.profileId)
             throw DomainError::conflict("STATE_CONFLICT", "You have no pending cancellation request to withdraw");
-        tx.exec("UPDATE contracts SET cancel_applied_by = NULL, cancel_reason = NULL, updated_at = ? WHERE id = ?",
-                {sqlText(now), sqlText(id)});
+        if (tx.exec("UPDATE contracts SET cancel_applied_by = NULL, cancel_reason = NULL, updated_at = ? WHERE id = ?"
+                    " AND cancel_applied_by = ? AND status IN ('in_progress', 'submitted', 'rejected')",
+                    {sqlText(now), sqlText(id), sqlText(a.profileId)}) != 1)
+            throw DomainError::conflict("STATE_CONFLICT", "The cancellation request was already confirmed or withdrawn");
         Notifier::notify(tx, m_p.clock, other, "contract.cancellation_withdrawn", "contract", id,
                          "The cancellation request was withdrawn");
     } else {
         if (!c.cancelAppliedBy || *c.cancelAppliedBy == a.profileId)
             throw DomainError::conflict("STATE_CONFLICT", "Only the other party can confirm a pending cancellation");
         if (tx.exec("UPDATE contracts SET status = 'cancelled', closed_at = ?, updated_at = ?, review_due_at = NULL"
-                    " WHERE id = ? AND status IN ('in_progress', 'submitted', 'rejected')",
-                    {sqlText(now), sqlText(now), sqlText(id)}) != 1)
+                    " WHERE id = ? AND status IN ('in_progress', 'submitted', 'rejected') AND cancel_applied_by = ?",
+                    {sqlText(now), sqlText(now), sqlText(id), sqlText(*c.cancelAppliedBy)}) != 1)
             throw DomainError::conflict("STATE_CONFLICT", "The contract changed; try again");
         tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = 'contract cancelled', decided_at = ?"
                 " WHERE contract_id = ? AND status = 'pending'",

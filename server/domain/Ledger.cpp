@@ -35,7 +35,11 @@ void Ledger::ensureAccount(store::Transaction& tx, const Clock& clock, const std
 {
     if (tx.scalarInt("SELECT 1 FROM accounts WHERE id = ?", {sqlText(account)}))
         return;
-    tx.exec("INSERT INTO accounts(id, kind, owner_id, balance, updated_at) VALUES (?, ?, ?, 0, ?)",
+    // Two transactions may both miss the row (PostgreSQL, READ COMMITTED: the first
+    // registrations on a fresh database both create mint and fees); the loser waits
+    // for the winner's commit and then skips instead of failing with a unique violation.
+    tx.exec("INSERT INTO accounts(id, kind, owner_id, balance, updated_at) VALUES (?, ?, ?, 0, ?)"
+            " ON CONFLICT (id) DO NOTHING",
             {sqlText(account), sqlText(kind), ownerId.empty() ? store::sqlNull() : sqlText(ownerId),
              sqlText(clock.nowIso())});
 }

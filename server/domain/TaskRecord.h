@@ -52,6 +52,11 @@ struct TaskRecord
     static TaskRecord loadVisible(store::Transaction& tx, const std::string& id, const Actor* actor);
     // Loads a task an actor may act on by id (unlisted tasks included); 404 if missing.
     static TaskRecord loadForAction(store::Transaction& tx, const std::string& id);
+    // Writers that decide on a task's state lock its row before reading it. PostgreSQL runs
+    // READ COMMITTED, so without the lock two writers each act on what they read (a claim at
+    // the old budget while the budget is lowered, a bid landing on a task just hired or
+    // cancelled). No-op on SQLite, whose writers are serialised already.
+    static void lockForWrite(store::Transaction& tx, const std::string& id);
     boost::json::object toJson(store::Transaction& tx, bool includeOwner = true) const;
 };
 

@@ -384,6 +384,7 @@ json::object TaskService::getForAgent(store::Transaction& tx, const Actor& a, co
 
 json::object TaskService::update(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
 {
+    TaskRecord::lockForWrite(tx, id);
     auto t = TaskRecord::loadVisible(tx, id, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner may edit it");
@@ -472,6 +473,7 @@ json::object TaskService::update(store::Transaction& tx, const Actor& a, const s
 
 json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
 {
+    TaskRecord::lockForWrite(tx, id);
     auto t = TaskRecord::loadVisible(tx, id, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner may cancel it");
@@ -482,9 +484,10 @@ json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const s
     if (t.status != "open")
         throw DomainError::conflict("TASK_NOT_OPEN", "Only open tasks can be cancelled; running contracts use mutual cancellation");
     const auto tid = sqlText(id);
-    if (tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE parent_id = ? AND status NOT IN ('open', 'cancelled')", {tid})
-            .value_or(0) > 0)
-        throw DomainError::conflict("SUBTASKS_RUNNING", "A subtask is already assigned or done");
+    // Only a running subtask blocks; completed ones stay as they are, and the parent's
+    // remainder (and any open subtask's budget) must remain refundable.
+    if (tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE parent_id = ? AND status = 'assigned'", {tid}).value_or(0) > 0)
+        throw DomainError::conflict("SUBTASKS_RUNNING", "A subtask is assigned and running");
     const std::string now = m_p.clock.nowIso();
     std::vector<std::string> toCancel;
     {
@@ -525,6 +528,7 @@ json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const s
 
 json::object TaskService::split(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
 {
+    TaskRecord::lockForWrite(tx, id);
     auto t = TaskRecord::loadVisible(tx, id, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner may split it");
@@ -681,6 +685,7 @@ void TaskService::requireSkillMatch(store::Transaction& tx, const TaskRecord& t,
 json::object TaskService::claim(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body,
                                 int& status)
 {
+    TaskRecord::lockForWrite(tx, id);
     const auto t = TaskRecord::loadForAction(tx, id);
     requireScope(a, "bids:write");
     if (t.ownerId == a.profileId)
@@ -739,9 +744,17 @@ json::object TaskService::listApplications(store::Transaction& tx, const Actor& 
                           .c_str(),
                       {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     json::array items;
-    std::vector<json::object> tmp;
+    std::vector<std::string> ids;
     while (r.next())
-        tmp.push_back(applicationJson(tx, r));
+        ids.push_back(r.str(0));
+    // Built once the rows are read: applicationJson runs a query of its own, which would cut a
+    // row-by-row PostgreSQL result short (only the first application was listed).
+    std::vector<json::object> tmp;
+    for (const auto& appId : ids) {
+        auto one = tx.query((std::string("SELECT ") + kAppCols + " FROM applications WHERE id = ?").c_str(), {sqlText(appId)});
+        if (one.next())
+            tmp.push_back(applicationJson(tx, one));
+    }
     for (auto& o : tmp)
         items.push_back(std::move(o));
     json::object out;
@@ -752,6 +765,7 @@ json::object TaskService::listApplications(store::Transaction& tx, const Actor& 
 json::object TaskService::decideApplication(store::Transaction& tx, const Actor& a, const std::string& id,
                                             const std::string& appId, bool approve, const json::object& body)
 {
+    TaskRecord::lockForWrite(tx, id);
     const auto t = TaskRecord::loadVisible(tx, id, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner decides applications");
@@ -806,6 +820,7 @@ json::object TaskService::decideApplication(store::Transaction& tx, const Actor&
 json::object TaskService::submitOpen(store::Transaction& tx, const Actor& a, const std::string& id,
                                      const json::object& body)
 {
+    TaskRecord::lockForWrite(tx, id);
     const auto t = TaskRecord::loadForAction(tx, id);
     requireScope(a, "submissions:write");
     if (t.ownerId == a.profileId)
@@ -901,6 +916,7 @@ void TaskService::acceptOpenSubmission(store::Transaction& tx, const TaskRecord&
 json::object TaskService::decideOpenSubmission(store::Transaction& tx, const Actor& a, const std::string& id,
                                                const std::string& subId, const json::object& body)
 {
+    TaskRecord::lockForWrite(tx, id);
     const auto t = TaskRecord::loadVisible(tx, id, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner decides submissions");
