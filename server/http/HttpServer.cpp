@@ -472,6 +472,33 @@ private:
             response.body = errorBody(500);
         }
 
+        if (response.deferred) {
+            auto start = std::move(response.deferred);
+            auto self = shared_from_this();
+            try {
+                start([self, keepAlive, version](Response later) {
+                    net::post(self->stream_.get_executor(), [self, keepAlive, version, later = std::move(later)]() mutable {
+                        self->finishResponse(std::move(later), keepAlive, version);
+                    });
+                });
+            } catch (...) {
+                Response internal;
+                internal.status = 500;
+                internal.body = errorBody(500);
+                finishResponse(std::move(internal), keepAlive, version);
+            }
+            return;
+        }
+        finishResponse(std::move(response), keepAlive, version);
+    }
+
+    void finishResponse(Response&& response, bool keepAlive, unsigned version)
+    {
+        if (response.deferred) { // a completion must carry a final answer
+            response = Response();
+            response.status = 500;
+            response.body = errorBody(500);
+        }
         try {
             prepareResponse(std::move(response), keepAlive, version);
         } catch (...) {

@@ -2,6 +2,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,13 @@ struct Response
     std::string contentType = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+
+    // For answers that come later (long polls). When set, the transport keeps
+    // the connection open and calls `deferred` with a completion function; the
+    // handler's owner calls that exactly once, from any thread, with the real
+    // response. A worker thread is never held while the answer is pending.
+    using Completion = std::function<void(Response)>;
+    std::function<void(Completion)> deferred;
 
     static Response json(int status, const boost::json::value& value);
     static Response text(int status, std::string body, std::string contentType = "text/plain; charset=utf-8");

@@ -236,7 +236,10 @@ Transaction::~Transaction()
 QSqlQuery Transaction::run(const char* sql, const SqlArgs& args)
 {
     QSqlQuery q(*m_conn);
-    q.setForwardOnly(true);
+    // On PostgreSQL a forward-only query streams rows in single-row mode, and a
+    // second query on the connection cuts the first one short; buffering the
+    // whole (always LIMITed) result makes nested reads inside a row loop safe.
+    q.setForwardOnly(m_db.backend() == Backend::Sqlite);
     if (args.empty()) {
         // Statements without parameters (DDL among them) run directly: PostgreSQL
         // cannot PREPARE a CREATE TABLE.

@@ -24,6 +24,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <mutex>
 #include <thread>
 
 namespace net = boost::asio;
@@ -275,6 +276,7 @@ private slots:
     void bindFailureThrows();
     void scheduleRunsCallback();
     void ipv6AndLocalhost();
+    void deferredResponseFreesTheWorker();
 };
 
 void TestHttpServer::echoGetAndPost()
@@ -791,6 +793,61 @@ void TestHttpServer::ipv6AndLocalhost()
     ClientResponse res;
     QCOMPARE(c.roundTrip(get("/v6"), res), 200);
     QCOMPARE(B(str(bodyJson(res), "remote")), QByteArray("::1"));
+}
+
+// A long-poll style answer: the handler returns at once with a deferred
+// response, completed later from another thread. With one worker thread, a
+// second request must still be served while the first waits.
+void TestHttpServer::deferredResponseFreesTheWorker()
+{
+    std::mutex mutex;
+    std::vector<Response::Completion> pending;
+    HttpServerConfig cfg;
+    cfg.threads = 1;
+    HttpServer server(cfg, [&](Request& req) {
+        Response r;
+        if (req.path == "/wait") {
+            r.deferred = [&](Response::Completion done) {
+                std::lock_guard lock(mutex);
+                pending.push_back(std::move(done));
+            };
+            return r;
+        }
+        r.body = "{\"quick\":true}";
+        return r;
+    });
+    server.start();
+    Client waiter(server.port());
+    QVERIFY(!waiter.connect());
+    QVERIFY(!waiter.send(get("/wait")));
+    QTRY_VERIFY_WITH_TIMEOUT(([&] { std::lock_guard lock(mutex); return pending.size() == 1; }()), 3000);
+
+    Client other(server.port());
+    QVERIFY(!other.connect());
+    ClientResponse quick;
+    QCOMPARE(other.roundTrip(get("/quick"), quick), 200);
+    QCOMPARE(B(quick.body()), QByteArray("{\"quick\":true}"));
+
+    std::thread completer([&] {
+        std::this_thread::sleep_for(100ms);
+        Response later;
+        later.status = 200;
+        later.body = "{\"events\":[]}";
+        std::lock_guard lock(mutex);
+        pending.front()(std::move(later));
+    });
+    ClientResponse res;
+    QVERIFY(!waiter.read(res));
+    completer.join();
+    QCOMPARE(static_cast<int>(res.result_int()), 200);
+    QCOMPARE(B(res.body()), QByteArray("{\"events\":[]}"));
+    // The connection stays usable for the next request (keep-alive).
+    QCOMPARE(waiter.roundTrip(get("/quick"), res), 200);
+    {
+        std::lock_guard lock(mutex);
+        pending.clear();
+    }
+    server.stop();
 }
 
 QTEST_GUILESS_MAIN(TestHttpServer)
