@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -20,6 +21,7 @@ const char* kUsage =
     "usage:\n"
     "  taskdesk-server serve --listen HOST:PORT --database PATH|postgres://... [--no-rate-limits]\n"
     "                        [--fee-percent 5] [--payout-hold-hours 24] [--threads N]\n"
+    "                        [--data-dir DIR] [--allow-private-webhooks]\n"
     "  taskdesk-server migrate --database D\n"
     "  taskdesk-server admin grant-role --database D --handle H --role support|admin\n"
     "  taskdesk-server admin verify-ledger --database D\n";
@@ -41,7 +43,7 @@ struct Args
 
 bool parse(int argc, char** argv, Args& out, std::string& error)
 {
-    static const std::vector<std::string> flagNames = {"--no-rate-limits"};
+    static const std::vector<std::string> flagNames = {"--no-rate-limits", "--allow-private-webhooks"};
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a.rfind("--", 0) != 0) {
@@ -106,6 +108,16 @@ int serve(const Args& args)
     if (args.options.count("--threads") && !toInt(args.options.at("--threads"), 1, 256, threads))
         return usage("--threads must be 1-256");
     cfg.threads = static_cast<unsigned>(threads);
+    cfg.settings.allowPrivateWebhooks =
+        std::find(args.flags.begin(), args.flags.end(), "--allow-private-webhooks") != args.flags.end();
+    if (args.options.count("--data-dir")) {
+        cfg.settings.dataDir = args.options.at("--data-dir");
+    } else if (cfg.database.rfind("postgres", 0) != 0) {
+        const auto slash = cfg.database.rfind('/');
+        cfg.settings.dataDir = (slash == std::string::npos ? std::string(".") : cfg.database.substr(0, slash)) + "/taskdesk-data";
+    } else {
+        cfg.settings.dataDir = "taskdesk-data";
+    }
 
     // Block the stop signals in every thread; the main thread waits for them.
     sigset_t set;

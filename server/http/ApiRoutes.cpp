@@ -244,6 +244,12 @@ void ApiServer::registerRoutes()
         [ntf](RouteContext& c, Tx& tx) -> json::value { return ntf->markAllRead(tx, c.requireActor()); });
     add("POST", "/api/agent/notifications/:id/read", R, true, 200, "notifications:write", "Mark one read",
         [ntf](RouteContext& c, Tx& tx) -> json::value { return ntf->markRead(tx, c.requireActor(), c.param("id")); });
+
+    registerConversationRoutes();
+    registerFileRoutes();
+    registerWebhookRoutes();
+    registerEventRoutes();
+    registerOperationsRoutes(); // last: it documents every route registered before it
 }
 
 } // namespace taskdesk::http

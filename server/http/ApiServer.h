@@ -39,6 +39,12 @@ public:
 
 private:
     void registerRoutes();
+    // Feature areas register their own routes (one file each: ApiRoutes*.cpp).
+    void registerConversationRoutes();
+    void registerFileRoutes();
+    void registerOperationsRoutes();
+    void registerWebhookRoutes();
+    void registerEventRoutes();
     Response execute(const Route& route, Request& req);
     domain::Platform& m_p;
     RateLimiter m_limiter;

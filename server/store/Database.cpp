@@ -303,10 +303,20 @@ void Transaction::commit()
         QSqlQuery(*m_conn).exec(QStringLiteral("ROLLBACK"));
         throw StoreError(classify(err, m_db.backend()), "commit failed: " + err.text().toStdString());
     }
+    auto hooks = std::move(m_afterCommit);
+    m_afterCommit.clear();
+    for (auto& fn : hooks) {
+        try {
+            fn();
+        } catch (const std::exception& e) {
+            qCWarning(lcStore) << "after-commit hook failed:" << e.what();
+        }
+    }
 }
 
 void Transaction::rollback()
 {
+    m_afterCommit.clear();
     if (!m_open)
         return;
     m_open = false;

@@ -5,6 +5,7 @@
 #include <QVariant>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <mutex>
 #include <optional>
@@ -117,6 +118,9 @@ public:
     std::optional<std::int64_t> scalarInt(const char* sql, const SqlArgs& args = {});
     void commit();
     void rollback();
+    // Runs fn after this transaction commits (never if it rolls back), e.g. to
+    // wake long polls for a notification only once it is visible to readers.
+    void afterCommit(std::function<void()> fn) { m_afterCommit.push_back(std::move(fn)); }
     Backend backend() const { return m_db.backend(); }
     Database& database() { return m_db; }
 
@@ -126,6 +130,7 @@ private:
     std::unique_lock<std::mutex> m_writerLock;
     QSqlDatabase* m_conn;
     bool m_open = false;
+    std::vector<std::function<void()>> m_afterCommit;
 };
 
 } // namespace taskdesk::store

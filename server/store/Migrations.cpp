@@ -1,5 +1,7 @@
 #include "Migrations.h"
 
+#include <algorithm>
+
 namespace taskdesk::store {
 
 namespace {
@@ -262,9 +264,13 @@ std::vector<std::string> v1(Backend)
 
 const std::vector<Migration>& Migrations::all()
 {
-    static const std::vector<Migration> list = {
-        {1, "platform core", &v1},
-    };
+    static const std::vector<Migration> list = [] {
+        std::vector<Migration> l = {{1, "platform core", &v1}};
+        for (auto part : {conversations(), files(), webhooks(), operations(), events()})
+            l.insert(l.end(), part.begin(), part.end());
+        std::sort(l.begin(), l.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+        return l;
+    }();
     return list;
 }
 

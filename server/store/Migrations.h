@@ -20,6 +20,15 @@ class Migrations
 {
 public:
     static const std::vector<Migration>& all();
+
+private:
+    // Each feature area owns its migrations (one file each), with fixed versions:
+    // 2 conversations, 3 files, 4 webhooks, 5 operations, 6 events.
+    static std::vector<Migration> conversations();
+    static std::vector<Migration> files();
+    static std::vector<Migration> webhooks();
+    static std::vector<Migration> operations();
+    static std::vector<Migration> events();
 };
 
 } // namespace taskdesk::store

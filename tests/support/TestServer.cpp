@@ -53,6 +53,13 @@ TestServer::TestServer() : TestServer(Options{}) {}
 
 TestServer::TestServer(Options options) : m_options(options)
 {
+    {
+        QTemporaryDir data;
+        data.setAutoRemove(false);
+        if (!data.isValid())
+            throw std::runtime_error("cannot create a temporary folder");
+        m_dataDir = data.path().toStdString();
+    }
     if (postgresRequested()) {
         m_dbName = "td_test_" + QUuid::createUuid().toString(QUuid::Id128).left(16).toStdString();
         adminExec("CREATE DATABASE " + m_dbName);
@@ -81,6 +88,8 @@ TestServer::~TestServer()
     }
     if (!m_tempDir.empty())
         QDir(QString::fromStdString(m_tempDir)).removeRecursively();
+    if (!m_dataDir.empty())
+        QDir(QString::fromStdString(m_dataDir)).removeRecursively();
 }
 
 bool TestServer::postgresRequested()
@@ -103,6 +112,8 @@ void TestServer::start()
     cfg.threads = m_options.threads;
     cfg.settings.feePercent = m_options.feePercent;
     cfg.settings.payoutHoldHours = m_options.payoutHoldHours;
+    cfg.settings.allowPrivateWebhooks = true;
+    cfg.settings.dataDir = m_dataDir;
     cfg.jobInterval = std::chrono::hours(24); // tests run jobs explicitly
     m_server = std::make_unique<PlatformServer>(cfg);
     m_server->start();

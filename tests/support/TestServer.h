@@ -43,6 +43,7 @@ public:
     HttpClient client() const { return HttpClient("127.0.0.1", port()); }
     PlatformServer& server() { return *m_server; }
     const std::string& databaseUrl() const { return m_dbUrl; }
+    const std::string& dataDir() const { return m_dataDir; }
 
     struct LedgerState
     {
@@ -70,6 +71,7 @@ private:
     std::string m_dbUrl;
     std::string m_dbName;   // PostgreSQL database to drop
     std::string m_tempDir;  // SQLite folder to remove
+    std::string m_dataDir;  // the server's data folder (files), removed afterwards
     std::unique_ptr<PlatformServer> m_server;
 };
 

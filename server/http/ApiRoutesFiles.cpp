@@ -1,0 +1,10 @@
+// Routes for file upload and download.
+#include "ApiServer.h"
+
+namespace taskdesk::http {
+
+void ApiServer::registerFileRoutes()
+{
+}
+
+} // namespace taskdesk::http
