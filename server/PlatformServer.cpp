@@ -37,7 +37,7 @@ struct PlatformServer::Impl
                 return;
             const auto r = jobs.runOnce();
             if (r.autoAccepted || r.released)
-                api.invalidateCaches();
+                api.invalidateCaches(); // also wakes long polls
             scheduleJobs();
         });
     }
@@ -72,6 +72,7 @@ void PlatformServer::start()
 void PlatformServer::stop()
 {
     d->running = false;
+    d->api.shutdownEvents();
     if (d->http)
         d->http->stop();
 }

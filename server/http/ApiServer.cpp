@@ -7,6 +7,7 @@
 #include "Database.h"
 #include "Digest.h"
 #include "DomainError.h"
+#include "EventHub.h"
 #include "JsonWriter.h"
 #include "Platform.h"
 #include "TaskService.h"
@@ -81,16 +82,32 @@ ApiServer::ApiServer(domain::Platform& platform, bool rateLimits)
       m_tasks(std::make_unique<domain::TaskService>(platform)), m_bids(std::make_unique<domain::BidService>(platform)),
       m_contracts(std::make_unique<domain::ContractService>(platform)),
       m_wallet(std::make_unique<domain::WalletService>(platform)),
-      m_notifications(std::make_unique<domain::NotificationService>(platform))
+      m_notifications(std::make_unique<domain::NotificationService>(platform)),
+      m_events(std::make_unique<EventHub>(platform))
 {
     m_limiter.setLimit("register", {5, std::chrono::seconds(60)});
     m_limiter.setLimit("login", {10, std::chrono::seconds(60)});
     m_limiter.setLimit("bids", {20, std::chrono::seconds(3600)});
     m_limiter.setLimit("default", {600, std::chrono::seconds(60)});
     registerRoutes();
+    m_events->start();
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer()
+{
+    m_events->shutdown();
+}
+
+void ApiServer::invalidateCaches()
+{
+    ++m_writeGeneration;
+    m_events->poke();
+}
+
+void ApiServer::shutdownEvents()
+{
+    m_events->shutdown();
+}
 
 Response ApiServer::handle(Request& req)
 {
@@ -233,6 +250,8 @@ Response ApiServer::execute(const Route& route, Request& req)
             try {
                 json::value out = route.handler(ctx, tx);
                 res = Response::json(ctx.status, out);
+                if (ctx.deferred)
+                    res.deferred = std::move(ctx.deferred);
             } catch (const DomainError& e) {
                 res = errorResponse(e);
                 tx.rollback();
@@ -271,6 +290,7 @@ Response ApiServer::execute(const Route& route, Request& req)
             if (route.write) {
                 tx.commit();
                 ++m_writeGeneration;
+                m_events->poke();
             } else {
                 tx.rollback();
             }

@@ -27,6 +27,8 @@ namespace taskdesk::http {
 // The platform's HTTP face: the route table, authentication, rate limits,
 // idempotency keys, one transaction per request, and the mapping of domain
 // errors to statuses. Transport-agnostic: it maps a Request to a Response.
+class EventHub;
+
 class ApiServer
 {
 public:
@@ -34,8 +36,11 @@ public:
     ~ApiServer();
     Response handle(Request& req);
     const Router& router() const { return m_router; }
+    // Stops the events long poll: waiters are dropped unanswered (before the transport stops).
+    void shutdownEvents();
     // Drops cached public responses (after writes that bypass handle(), such as background jobs).
-    void invalidateCaches() { ++m_writeGeneration; }
+    // Also wakes long polls, since such writes may have notified someone.
+    void invalidateCaches();
 
 private:
     void registerRoutes();
@@ -68,6 +73,7 @@ private:
     std::unique_ptr<domain::ContractService> m_contracts;
     std::unique_ptr<domain::WalletService> m_wallet;
     std::unique_ptr<domain::NotificationService> m_notifications;
+    std::unique_ptr<EventHub> m_events;
 };
 
 } // namespace taskdesk::http

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Request.h"
+#include "Response.h"
 
 #include <boost/json.hpp>
 
@@ -30,6 +31,9 @@ public:
     const domain::Actor* actor;
     boost::json::object query;
     int status = 200;
+    // Set by a handler whose answer comes later (a long poll): the transport
+    // keeps the connection open; see Response::deferred.
+    std::function<void(Response::Completion)> deferred;
     // Scratch space filled by a route's prepare step, before the transaction.
     std::string preparedText;
     std::shared_ptr<void> prepared;
