@@ -8,6 +8,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace taskdesk::domain {
 
@@ -28,6 +29,27 @@ struct Page
 };
 
 Page pageFrom(const boost::json::object& query);
+
+// A query parameter as text ("" when absent).
+inline std::string queryText(const boost::json::object& query, const char* key)
+{
+    const auto* v = query.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// Maps the ids of a finished query to JSON, after every row was read (on
+// PostgreSQL a second query inside a row loop would cut the first one short).
+template <class ToJson>
+boost::json::array mapIds(store::Rows& rows, ToJson&& toJson)
+{
+    std::vector<std::string> ids;
+    while (rows.next())
+        ids.push_back(rows.str(0));
+    boost::json::array items;
+    for (const auto& id : ids)
+        items.push_back(toJson(id));
+    return items;
+}
 
 // Appends "nextCursor" for a list whose query fetched limit+1 rows.
 inline void finishPage(boost::json::object& out, const char* listName, boost::json::array items, int limit)

@@ -427,7 +427,7 @@ json::object AccountService::profileReviews(store::Transaction& tx, const std::s
         o["contractId"] = r.str(1);
         o["author"] = r.str(2); // the id until the rows are read; see below
         o["rating"] = r.i64(3);
-        o["text"] = r.optStr(4) ? json::value(*r.optStr(4)) : json::value(nullptr);
+        o["text"] = r.textOrNull(4);
         o["createdAt"] = r.str(5);
         items.push_back(std::move(o));
     }
@@ -452,7 +452,7 @@ json::object AccountService::publicPayoutMethods(store::Transaction& tx, const s
     while (r.next()) {
         json::object o;
         o["denomination"] = r.str(0);
-        o["network"] = r.optStr(1) ? json::value(*r.optStr(1)) : json::value(nullptr);
+        o["network"] = r.textOrNull(1);
         items.push_back(std::move(o));
     }
     json::object out;
@@ -474,8 +474,8 @@ json::object AccountService::listTokens(store::Transaction& tx, const Actor& a)
         const auto sc = Scopes::split(r.str(2));
         o["scopes"] = toArray(std::vector<std::string>(sc.begin(), sc.end()));
         o["createdAt"] = r.str(3);
-        o["expiresAt"] = r.optStr(4) ? json::value(*r.optStr(4)) : json::value(nullptr);
-        o["lastUsedAt"] = r.optStr(6) ? json::value(*r.optStr(6)) : json::value(nullptr);
+        o["expiresAt"] = r.textOrNull(4);
+        o["lastUsedAt"] = r.textOrNull(6);
         o["current"] = r.str(0) == a.credentialId;
         items.push_back(std::move(o));
     }
@@ -497,8 +497,13 @@ json::object AccountService::createToken(store::Transaction& tx, const Actor& a,
     auto scopes = readScopes(in, "scopes", a.scopes, present);
     if (!present)
         scopes = a.scopes;
+    // A token never outlives the token that makes it (as it never holds more scopes).
+    const auto parentExpiry =
+        tx.scalarText("SELECT expires_at FROM tokens WHERE id = ?", {sqlText(a.credentialId)});
+    if (expiresAt && parentExpiry && *expiresAt > *parentExpiry)
+        in.fail("expiresAt", "must not be later than the expiry of the token making it (" + *parentExpiry + ")");
     in.finish();
-    auto out = issueToken(tx, a.profileId, name, scopes, expiresAt);
+    auto out = issueToken(tx, a.profileId, name, scopes, expiresAt ? expiresAt : parentExpiry);
     return out;
 }
 
@@ -523,9 +528,9 @@ json::object payoutJson(store::Rows& r)
     json::object o;
     o["id"] = r.str(0);
     o["denomination"] = r.str(1);
-    o["network"] = r.optStr(2) ? json::value(*r.optStr(2)) : json::value(nullptr);
+    o["network"] = r.textOrNull(2);
     o["address"] = r.str(3);
-    o["memo"] = r.optStr(4) ? json::value(*r.optStr(4)) : json::value(nullptr);
+    o["memo"] = r.textOrNull(4);
     o["createdAt"] = r.str(5);
     o["updatedAt"] = r.str(6);
     return o;

@@ -110,10 +110,10 @@ json::object counterOfferJson(store::Rows& r)
     o["priceText"] = r.str(2);
     o["proposedAmount"] = r.optI64(3) ? money(*r.optI64(3)) : json::value(nullptr);
     o["etaDays"] = r.optI64(4) ? json::value(*r.optI64(4)) : json::value(nullptr);
-    o["approach"] = r.optStr(5) ? json::value(*r.optStr(5)) : json::value(nullptr);
-    o["message"] = r.optStr(6) ? json::value(*r.optStr(6)) : json::value(nullptr);
+    o["approach"] = r.textOrNull(5);
+    o["message"] = r.textOrNull(6);
     o["status"] = r.str(7);
-    o["reason"] = r.optStr(8) ? json::value(*r.optStr(8)) : json::value(nullptr);
+    o["reason"] = r.textOrNull(8);
     o["createdAt"] = r.str(9);
     o["updatedAt"] = r.str(10);
     return o;
@@ -136,9 +136,9 @@ json::object BidService::bidJson(store::Transaction& tx, const std::string& id)
     o["priceText"] = r.str(3);
     o["proposedAmount"] = r.optI64(4) ? money(*r.optI64(4)) : json::value(nullptr);
     o["etaDays"] = r.optI64(5) ? json::value(*r.optI64(5)) : json::value(nullptr);
-    o["approach"] = r.optStr(6) ? json::value(*r.optStr(6)) : json::value(nullptr);
+    o["approach"] = r.textOrNull(6);
     o["status"] = r.str(7);
-    o["reason"] = r.optStr(8) ? json::value(*r.optStr(8)) : json::value(nullptr);
+    o["reason"] = r.textOrNull(8);
     o["createdAt"] = r.str(9);
     o["updatedAt"] = r.str(10);
     o["bidder"] = AccountService::profileSummary(tx, bidder);
@@ -182,10 +182,7 @@ json::object BidService::create(store::Transaction& tx, const Actor& a, const st
 json::object BidService::listMine(store::Transaction& tx, const Actor& a, const json::object& query)
 {
     requireScope(a, "bids:read");
-    auto q = [&](const char* k) -> std::string {
-        const auto* v = query.if_contains(k);
-        return v && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
+    auto q = [&](const char* k) { return queryText(query, k); };
     const auto page = pageFrom(query);
     auto r = tx.query("SELECT id FROM bids WHERE bidder_id = ? AND (? = '' OR status = ?) AND (? = '' OR task_id = ?)"
                       " AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
@@ -226,12 +223,7 @@ json::object BidService::listForTask(store::Transaction& tx, const Actor& a, con
                       " ORDER BY id DESC LIMIT ?",
                       {sqlText(taskId), sqlText(status), sqlText(status), sqlText(page.cursor), sqlText(page.cursor),
                        sqlInt(page.limit + 1)});
-    std::vector<std::string> ids;
-    while (r.next())
-        ids.push_back(r.str(0));
-    json::array items;
-    for (const auto& id : ids)
-        items.push_back(bidJson(tx, id));
+    json::array items = mapIds(r, [&](const std::string& id) { return bidJson(tx, id); });
     json::object out;
     finishPage(out, "bids", std::move(items), page.limit);
     return out;

@@ -144,7 +144,7 @@ SubmissionPackage SubmissionPackage::parse(const json::object& body)
 json::object ContractService::submissionJson(store::Rows& r, int c)
 {
     json::object o;
-    auto optS = [&](int i) { return r.optStr(c + i) ? json::value(*r.optStr(c + i)) : json::value(nullptr); };
+    auto optS = [&](int i) { return r.textOrNull(c + i); };
     o["id"] = r.str(c + 0);
     o["taskId"] = r.str(c + 1);
     o["contractId"] = optS(2);
@@ -244,7 +244,7 @@ json::object ContractService::contractJson(store::Transaction& tx, const std::st
                       {sqlText(id)});
     if (!r.next())
         throw DomainError::notFound("Contract");
-    auto optS = [&](int i) { return r.optStr(i) ? json::value(*r.optStr(i)) : json::value(nullptr); };
+    auto optS = [&](int i) { return r.textOrNull(i); };
     json::object o;
     o["id"] = r.str(0);
     o["taskId"] = optS(1);
@@ -283,6 +283,8 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
     Input in(body);
     const std::string taskId = in.str("taskId", 1, 64);
     const std::string bidId = in.str("bidId", 1, 64);
+    if (!in.ok())
+        requireScope(a, "contracts:write"); // no object to hide without ids: 403 before 400
     in.finish();
     TaskRecord::lockForWrite(tx, taskId);
     const auto t = TaskRecord::loadVisible(tx, taskId, &a);
@@ -309,9 +311,9 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
         } else {
             payment["payoutMethodId"] = *payoutMethodId;
             payment["preferredToken"] = pm.str(0);
-            payment["paymentNetwork"] = pm.optStr(1) ? json::value(*pm.optStr(1)) : json::value(nullptr);
+            payment["paymentNetwork"] = pm.textOrNull(1);
             payment["paymentWallet"] = pm.str(2);
-            payment["paymentMemo"] = pm.optStr(3) ? json::value(*pm.optStr(3)) : json::value(nullptr);
+            payment["paymentMemo"] = pm.textOrNull(3);
         }
     } else {
         if (wallet)
@@ -355,10 +357,7 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
 json::object ContractService::list(store::Transaction& tx, const Actor& a, const json::object& query)
 {
     requireScope(a, "contracts:read");
-    auto q = [&](const char* k) -> std::string {
-        const auto* v = query.if_contains(k);
-        return v && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
+    auto q = [&](const char* k) { return queryText(query, k); };
     const std::string role = q("role");
     if (!role.empty() && role != "buyer" && role != "seller")
         throw DomainError::invalid("role", "must be buyer or seller");
@@ -368,12 +367,7 @@ json::object ContractService::list(store::Transaction& tx, const Actor& a, const
                       " AND (? = '' OR status = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
                       {sqlText(role), sqlText(a.profileId), sqlText(role), sqlText(a.profileId), sqlText(status),
                        sqlText(status), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
-    std::vector<std::string> ids;
-    while (r.next())
-        ids.push_back(r.str(0));
-    json::array items;
-    for (const auto& id : ids)
-        items.push_back(contractJson(tx, id));
+    json::array items = mapIds(r, [&](const std::string& id) { return contractJson(tx, id); });
     json::object out;
     finishPage(out, "contracts", std::move(items), page.limit);
     return out;
@@ -459,16 +453,8 @@ void ContractService::accept(store::Transaction& tx, const std::string& contract
         Settlement::payWorker(tx, m_p, t->escrowAccount(), c.seller, *c.priceCents, "contract", contractId);
         Settlement::refundRemaining(tx, m_p, t->escrowAccount(), c.buyer, "task", t->id);
     }
-    if (rating)
-        tx.exec("INSERT INTO reviews(id, contract_id, author_id, subject_id, rating, text, created_at) VALUES (?,?,?,?,?,?,?)",
-                {sqlText(newId("rev_")), sqlText(contractId), sqlText(c.buyer), sqlText(c.seller), sqlInt(*rating),
-                 review.empty() ? sqlNull() : sqlText(review), sqlText(now)});
-    Settlement::addReputation(tx, c.seller, 15, 10);
-    Settlement::addReputation(tx, c.buyer, 10, 10);
-    const std::string title = t ? t->title : std::string("your contract");
-    Notifier::notify(tx, m_p.clock, c.seller, "delivery.accepted", "contract", contractId,
-                     std::string(automatic ? "Your deliverable was accepted automatically: " : "Your deliverable was accepted: ") + title);
-    Notifier::notify(tx, m_p.clock, c.buyer, "task.completed", "contract", contractId, "Task completed: " + title);
+    Settlement::recordAcceptance(tx, m_p, {contractId, c.buyer, c.seller, t ? t->title : std::string("your contract"),
+                                           rating, review, automatic, "contract", contractId});
 }
 
 json::object ContractService::decide(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
@@ -555,7 +541,7 @@ json::object ContractService::listReviews(store::Transaction& tx, const Actor& a
         o["authorId"] = r.str(1);
         o["subjectId"] = r.str(2);
         o["rating"] = r.i64(3);
-        o["text"] = r.optStr(4) ? json::value(*r.optStr(4)) : json::value(nullptr);
+        o["text"] = r.textOrNull(4);
         o["createdAt"] = r.str(5);
         items.push_back(std::move(o));
     }

@@ -81,8 +81,12 @@ std::string Input::checkText(const std::string& raw, std::size_t minLen, std::si
                              std::string& reason)
 {
     ok = true;
-    for (unsigned char c : raw) {
-        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        const auto c = static_cast<unsigned char>(raw[i]);
+        // C1 controls U+0080..U+009F are C2 80..C2 9F in UTF-8.
+        const bool c1 = c == 0xC2 && i + 1 < raw.size() && static_cast<unsigned char>(raw[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(raw[i + 1]) <= 0x9F;
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f || c1) {
             ok = false;
             reason = "must not contain control characters";
             return {};

@@ -71,6 +71,20 @@ int Settlement::releaseDuePayouts(store::Transaction& tx, const Platform& p, int
     return released;
 }
 
+void Settlement::recordAcceptance(store::Transaction& tx, const Platform& p, const Acceptance& a)
+{
+    const std::string now = p.clock.nowIso();
+    if (a.rating)
+        tx.exec("INSERT INTO reviews(id, contract_id, author_id, subject_id, rating, text, created_at) VALUES (?,?,?,?,?,?,?)",
+                {sqlText(newId("rev_")), sqlText(a.contractId), sqlText(a.buyerId), sqlText(a.sellerId), sqlInt(*a.rating),
+                 a.review.empty() ? store::sqlNull() : sqlText(a.review), sqlText(now)});
+    addReputation(tx, a.sellerId, 15, 10);
+    addReputation(tx, a.buyerId, 10, 10);
+    Notifier::notify(tx, p.clock, a.sellerId, "delivery.accepted", "contract", a.contractId,
+                     std::string(a.automatic ? "Your work was accepted automatically: " : "Your work was accepted: ") + a.title);
+    Notifier::notify(tx, p.clock, a.buyerId, "task.completed", a.ownerEntityType, a.ownerEntityId, "Task completed: " + a.title);
+}
+
 void Settlement::addReputation(store::Transaction& tx, const std::string& profileId, int exp, int credit)
 {
     tx.exec("UPDATE profiles SET exp = CASE WHEN exp + ? < 0 THEN 0 ELSE exp + ? END,"

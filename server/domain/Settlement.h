@@ -3,6 +3,7 @@
 #include "Platform.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace taskdesk::domain {
@@ -25,6 +26,18 @@ public:
     // Releases every pending payout whose hold has passed. Returns how many.
     static int releaseDuePayouts(store::Transaction& tx, const Platform& p, int maxCount = 500);
     static void addReputation(store::Transaction& tx, const std::string& profileId, int exp, int credit);
+    // What every acceptance records besides the money: the buyer's review when
+    // a rating came with the decision, both parties' reputation, and the two
+    // notifications. ownerEntity names what the owner's notification points at.
+    struct Acceptance
+    {
+        std::string contractId, buyerId, sellerId, title;
+        std::optional<std::int64_t> rating;
+        std::string review;
+        bool automatic = false;
+        std::string ownerEntityType, ownerEntityId;
+    };
+    static void recordAcceptance(store::Transaction& tx, const Platform& p, const Acceptance& a);
 };
 
 } // namespace taskdesk::domain

@@ -162,8 +162,8 @@ json::object applicationJson(store::Transaction& tx, store::Rows& r)
     o["taskId"] = r.str(1);
     o["agent"] = AccountService::profileSummary(tx, r.str(2));
     o["status"] = r.str(3);
-    o["message"] = r.optStr(4) ? json::value(*r.optStr(4)) : json::value(nullptr);
-    o["reason"] = r.optStr(5) ? json::value(*r.optStr(5)) : json::value(nullptr);
+    o["message"] = r.textOrNull(4);
+    o["reason"] = r.textOrNull(5);
     o["createdAt"] = r.str(6);
     o["updatedAt"] = r.str(7);
     return o;
@@ -230,10 +230,7 @@ json::object TaskService::create(store::Transaction& tx, const Actor& a, const j
 
 json::object TaskService::browse(store::Transaction& tx, const json::object& query)
 {
-    auto q = [&](const char* k) -> std::string {
-        const auto* v = query.if_contains(k);
-        return v && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
+    auto q = [&](const char* k) { return queryText(query, k); };
     const std::string status = q("status").empty() ? "open" : q("status");
     if (status != "open" && status != "assigned" && status != "completed" && status != "cancelled" && status != "all")
         throw DomainError::invalid("status", "must be one of: open, assigned, completed, cancelled, all");
@@ -397,6 +394,8 @@ json::object TaskService::update(store::Transaction& tx, const Actor& a, const s
     const bool hasTags = in.has("skillsTags");
     const auto tags = normaliseTags(in.strList("skillsTags", 20, 40));
     const auto deadline = in.optTime("deadline");
+    if (deadline && *deadline <= m_p.clock.nowIso())
+        in.fail("deadline", "must be in the future");
     const auto visibility = in.optEnum("visibility", {"public", "unlisted"});
     const auto reviewWindow = in.optInt("reviewWindowHours", 1, 720);
     std::optional<std::string> verification;
@@ -901,16 +900,7 @@ void TaskService::acceptOpenSubmission(store::Transaction& tx, const TaskRecord&
     if (t.budgetCents)
         Settlement::payWorker(tx, m_p, t.escrowAccount(), worker, *t.budgetCents, "contract", cid);
     Settlement::refundRemaining(tx, m_p, t.escrowAccount(), t.ownerId, "task", t.id);
-    if (rating) {
-        tx.exec("INSERT INTO reviews(id, contract_id, author_id, subject_id, rating, text, created_at) VALUES (?,?,?,?,?,?,?)",
-                {sqlText(newId("rev_")), sqlText(cid), sqlText(t.ownerId), sqlText(worker), sqlInt(*rating),
-                 review.empty() ? sqlNull() : sqlText(review), sqlText(now)});
-    }
-    Settlement::addReputation(tx, worker, 15, 10);
-    Settlement::addReputation(tx, t.ownerId, 10, 10);
-    Notifier::notify(tx, m_p.clock, worker, "delivery.accepted", "contract", cid,
-                     std::string(automatic ? "Your submission was accepted automatically on " : "Your submission was accepted on ") + t.title);
-    Notifier::notify(tx, m_p.clock, t.ownerId, "task.completed", "task", t.id, "Task completed: " + t.title);
+    Settlement::recordAcceptance(tx, m_p, {cid, t.ownerId, worker, t.title, rating, review, automatic, "task", t.id});
 }
 
 json::object TaskService::decideOpenSubmission(store::Transaction& tx, const Actor& a, const std::string& id,

@@ -73,9 +73,9 @@ json::object WalletService::transactions(store::Transaction& tx, const Actor& a,
         o["account"] = account;
         o["from"] = r.str(1);
         o["to"] = r.str(2);
-        o["refType"] = r.optStr(5) ? json::value(*r.optStr(5)) : json::value(nullptr);
-        o["refId"] = r.optStr(6) ? json::value(*r.optStr(6)) : json::value(nullptr);
-        o["memo"] = r.optStr(7) ? json::value(*r.optStr(7)) : json::value(nullptr);
+        o["refType"] = r.textOrNull(5);
+        o["refId"] = r.textOrNull(6);
+        o["memo"] = r.textOrNull(7);
         o["createdAt"] = r.str(8);
         items.push_back(std::move(o));
     }

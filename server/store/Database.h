@@ -4,6 +4,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <boost/json/value.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -93,6 +95,14 @@ public:
         return v.toLongLong();
     }
     bool isNull(int col) const { return m_q.value(col).isNull(); }
+    // The column as a JSON string, or null when SQL NULL.
+    boost::json::value textOrNull(int col) const
+    {
+        const QVariant v = m_q.value(col);
+        if (v.isNull())
+            return nullptr;
+        return boost::json::value(v.toString().toStdString());
+    }
     int affected() const { return m_q.numRowsAffected(); }
 
 private:
