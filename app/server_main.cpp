@@ -22,6 +22,7 @@ const char* kUsage =
     "  taskdesk-server serve --listen HOST:PORT --database PATH|postgres://... [--no-rate-limits]\n"
     "                        [--fee-percent 5] [--payout-hold-hours 24] [--threads N]\n"
     "                        [--data-dir DIR] [--allow-private-webhooks]\n"
+    "                        [--trusted-proxy ADDR[,ADDR...]]  (believe X-Forwarded-For from these peers)\n"
     "  taskdesk-server migrate --database D\n"
     "  taskdesk-server admin grant-role --database D --handle H --role support|admin\n"
     "  taskdesk-server admin verify-ledger --database D\n";
@@ -110,6 +111,19 @@ int serve(const Args& args)
     cfg.threads = static_cast<unsigned>(threads);
     cfg.settings.allowPrivateWebhooks =
         std::find(args.flags.begin(), args.flags.end(), "--allow-private-webhooks") != args.flags.end();
+    if (args.options.count("--trusted-proxy")) {
+        std::string list = args.options.at("--trusted-proxy");
+        for (std::size_t start = 0; start <= list.size();) {
+            const auto comma = list.find(',', start);
+            const std::string a = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (a.empty())
+                return usage("--trusted-proxy takes addresses separated by commas");
+            cfg.trustedProxies.push_back(a);
+            if (comma == std::string::npos)
+                break;
+            start = comma + 1;
+        }
+    }
     if (args.options.count("--data-dir")) {
         cfg.settings.dataDir = args.options.at("--data-dir");
     } else if (cfg.database.rfind("postgres", 0) != 0) {

@@ -4,14 +4,45 @@
 #include "BackgroundJobs.h"
 #include "Database.h"
 #include "HttpServer.h"
+#include "WebhookDispatcher.h"
 
 #include <QLoggingCategory>
 
+#include <algorithm>
 #include <atomic>
 
 Q_LOGGING_CATEGORY(lcServer, "taskdesk.server", QtInfoMsg)
 
 namespace taskdesk {
+
+namespace {
+// Behind a trusted proxy the client is the rightmost X-Forwarded-For entry that is not
+// itself a trusted proxy; anyone else's X-Forwarded-For is ignored (it is the client's to forge).
+void applyForwardedFor(http::Request& req, const std::vector<std::string>& trusted)
+{
+    auto isTrusted = [&](const std::string& a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+    if (trusted.empty() || !isTrusted(req.remoteAddress))
+        return;
+    const auto xff = req.header("x-forwarded-for");
+    if (!xff)
+        return;
+    std::string list = *xff;
+    while (!list.empty()) {
+        const auto comma = list.rfind(',');
+        std::string entry = comma == std::string::npos ? list : list.substr(comma + 1);
+        list = comma == std::string::npos ? std::string() : list.substr(0, comma);
+        const auto b = entry.find_first_not_of(" \t");
+        const auto e = entry.find_last_not_of(" \t");
+        entry = b == std::string::npos ? std::string() : entry.substr(b, e - b + 1);
+        if (entry.empty() || entry.size() > 64)
+            return;
+        if (!isTrusted(entry)) {
+            req.remoteAddress = entry;
+            return;
+        }
+    }
+}
+} // namespace
 
 struct PlatformServer::Impl
 {
@@ -22,6 +53,7 @@ struct PlatformServer::Impl
     http::ApiServer api;
     jobs::BackgroundJobs jobs;
     std::unique_ptr<http::HttpServer> http;
+    std::unique_ptr<jobs::WebhookDispatcher> webhooks;
     std::atomic<bool> running{false};
 
     explicit Impl(PlatformServerConfig c)
@@ -58,13 +90,19 @@ void PlatformServer::start()
     hc.port = d->config.listenPort;
     hc.threads = d->config.threads;
     d->http = std::make_unique<http::HttpServer>(
-        hc, [this](http::Request& req) { return d->api.handle(req); },
+        hc,
+        [this](http::Request& req) {
+            applyForwardedFor(req, d->config.trustedProxies);
+            return d->api.handle(req);
+        },
         [](const std::string& method, const std::string& target) {
             return method == "POST" && target.rfind("/api/agent/files", 0) == 0;
         });
     d->http->start();
     d->running = true;
     d->scheduleJobs();
+    d->webhooks = std::make_unique<jobs::WebhookDispatcher>(d->platform, jobs::WebhookDispatcherConfig::fromEnvironment());
+    d->webhooks->start();
     qCInfo(lcServer).noquote() << "listening on" << QString::fromStdString(baseUrl()) << "database"
                                << QString::fromStdString(d->db.displayName());
 }
@@ -72,6 +110,8 @@ void PlatformServer::start()
 void PlatformServer::stop()
 {
     d->running = false;
+    if (d->webhooks)
+        d->webhooks->stop();
     d->api.shutdownEvents();
     if (d->http)
         d->http->stop();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace taskdesk {
 
@@ -18,6 +19,8 @@ struct PlatformServerConfig
     unsigned threads = 0;
     domain::PlatformSettings settings;
     std::chrono::milliseconds jobInterval{10000};
+    // Peers whose X-Forwarded-For is believed (a reverse proxy such as nginx); empty: none.
+    std::vector<std::string> trustedProxies;
 };
 
 // The whole platform in one object: store, API, HTTP transport and background

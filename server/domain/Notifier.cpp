@@ -1,6 +1,7 @@
 #include "Notifier.h"
 
 #include "Ids.h"
+#include "WebhookService.h"
 
 namespace taskdesk::domain {
 
@@ -11,10 +12,16 @@ std::string Notifier::notify(store::Transaction& tx, const Clock& clock, const s
                              const std::string& message)
 {
     const std::string id = newId("ntf_");
+    const std::string now = clock.nowIso();
     tx.exec("INSERT INTO notifications(id, profile_id, type, entity_type, entity_id, message, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             {sqlText(id), sqlText(profileId), sqlText(type), sqlText(entityType), sqlText(entityId),
-             sqlText(message), sqlText(clock.nowIso())});
+             sqlText(message), sqlText(now)});
+    // The profile's matching webhooks get their outbox rows in this same transaction.
+    const boost::json::object payload{{"id", id},           {"type", type},       {"entityType", entityType},
+                                      {"entityId", entityId}, {"message", message}, {"createdAt", now},
+                                      {"readAt", nullptr}};
+    WebhookService::enqueue(tx, profileId, type, payload, now);
     return id;
 }
 

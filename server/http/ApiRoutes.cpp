@@ -58,6 +58,7 @@ void ApiServer::registerRoutes()
         r.write = true;
         r.status = 201;
         r.rateClass = "register";
+        r.returnsSecret = true;
         r.summary = "Register a profile; grants the registration credits";
         r.prepare = [acc](RouteContext& ctx) {
             auto prepared = std::make_shared<domain::AccountService::PreparedRegistration>(acc->prepareRegistration(ctx.body()));
@@ -77,6 +78,7 @@ void ApiServer::registerRoutes()
         r.write = true;
         r.status = 200;
         r.rateClass = "login";
+        r.returnsSecret = true;
         r.summary = "Log in with email and password; issues a token";
         r.prepare = [acc](RouteContext& ctx) { ctx.preparedText = acc->checkLogin(ctx.body()); };
         r.handler = [acc](RouteContext& ctx, Tx& tx) -> json::value { return acc->login(tx, ctx.preparedText, ctx.body()); };
@@ -92,6 +94,7 @@ void ApiServer::registerRoutes()
         [acc](RouteContext& c, Tx& tx) -> json::value { return acc->listTokens(tx, c.requireActor()); });
     add("POST", "/api/agent/me/tokens", R, true, 201, "tokens:write", "Create a token (value shown once)",
         [acc](RouteContext& c, Tx& tx) -> json::value { return acc->createToken(tx, c.requireActor(), c.body()); });
+    m_router.markReturnsSecret("POST", "/api/agent/me/tokens");
     add("DELETE", "/api/agent/me/tokens/:id", R, true, 200, "tokens:write", "Revoke a token",
         [acc](RouteContext& c, Tx& tx) -> json::value { return acc->revokeToken(tx, c.requireActor(), c.param("id")); });
     add("GET", "/api/agent/me/payout-methods", R, false, 200, "profile:read", "List payout methods",

@@ -9,6 +9,7 @@
 #include "DomainError.h"
 #include "EventHub.h"
 #include "JsonWriter.h"
+#include "Metrics.h"
 #include "Platform.h"
 #include "TaskService.h"
 #include "NotificationService.h"
@@ -89,6 +90,7 @@ ApiServer::ApiServer(domain::Platform& platform, bool rateLimits)
     m_limiter.setLimit("login", {10, std::chrono::seconds(60)});
     m_limiter.setLimit("bids", {20, std::chrono::seconds(3600)});
     m_limiter.setLimit("default", {600, std::chrono::seconds(60)});
+    m_limiter.useStore(&platform.db); // limits hold across every server process on this database
     registerRoutes();
     m_events->start();
 }
@@ -154,6 +156,8 @@ Response ApiServer::handle(Request& req)
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     qCDebug(lcApi).noquote() << QString::fromStdString(req.method) << QString::fromStdString(route ? route->pattern : std::string("(none)"))
                              << res.status << us << "us";
+    if (m_metrics)
+        m_metrics->record(route, req.method, res.status, us);
     return res;
 }
 
@@ -180,9 +184,22 @@ Response ApiServer::execute(const Route& route, Request& req)
             return r;
         }
     }
+    // Signed-in callers are counted per profile before the request's transaction opens, so that
+    // the count can be shared through the database with the other server processes.
+    bool countedByProfile = false;
+    if (route.auth != AuthMode::None && !bearer.empty() && m_limiter.enabled()) {
+        if (const auto profile = m_limiter.profileForToken(bearer)) {
+            countedByProfile = true;
+            if (auto wait = m_limiter.hit(route.rateClass, *profile)) {
+                auto r = Response::error(429, "RATE_LIMITED", "Too many requests", true);
+                r.headers.emplace_back("Retry-After", std::to_string(*wait));
+                return r;
+            }
+        }
+    }
 
     const auto idemHeader = req.header("idempotency-key");
-    const bool idempotent = idemHeader && route.write;
+    const bool idempotent = idemHeader && route.write && !route.returnsSecret;
     if (idemHeader && !validIdempotencyKey(*idemHeader))
         return Response::error(400, "VALIDATION", "Idempotency-Key must be 1-255 visible ASCII characters");
 
@@ -203,8 +220,8 @@ Response ApiServer::execute(const Route& route, Request& req)
                 if (!actor)
                     return Response::error(401, "UNAUTHORIZED", "Invalid, expired or revoked token");
                 touchedToken = actor->credentialId;
-                if (attempt == 0 && route.auth != AuthMode::None) {
-                    if (auto wait = m_limiter.hit(route.rateClass, actor->profileId)) {
+                if (attempt == 0 && route.auth != AuthMode::None && !countedByProfile) {
+                    if (auto wait = m_limiter.hitLocal(route.rateClass, actor->profileId)) {
                         auto r = Response::error(429, "RATE_LIMITED", "Too many requests", true);
                         r.headers.emplace_back("Retry-After", std::to_string(*wait));
                         return r;
@@ -225,6 +242,14 @@ Response ApiServer::execute(const Route& route, Request& req)
                     if (r.i64(1) == 0)
                         return Response::error(409, "IDEMPOTENCY_IN_PROGRESS",
                                                "A request with this Idempotency-Key is still running", true);
+                    // The stored outcome is an answer to this credential too: one that lacks the
+                    // route's scope may not have it (a minted token's value, say).
+                    if (actor && !route.scope.empty() && !actor->hasScope(route.scope)) {
+                        json::object fields;
+                        fields["scope"] = route.scope;
+                        return Response::error(403, "MISSING_SCOPE", "This credential lacks the scope " + route.scope,
+                                               false, &fields);
+                    }
                     Response replay;
                     replay.status = static_cast<int>(r.i64(1));
                     replay.body = r.str(2);
@@ -244,16 +269,28 @@ Response ApiServer::execute(const Route& route, Request& req)
                 }
             }
             RouteContext ctx(req, actor ? &*actor : nullptr);
+            ctx.deferBodyErrors = true;
             ctx.preparedText = prepCtx.preparedText;
             ctx.prepared = prepCtx.prepared;
             ctx.status = route.status;
             try {
                 json::value out = route.handler(ctx, tx);
+                if (ctx.bodyError)
+                    std::rethrow_exception(ctx.bodyError); // the work is rolled back below
                 res = Response::json(ctx.status, out);
                 if (ctx.deferred)
                     res.deferred = std::move(ctx.deferred);
             } catch (const DomainError& e) {
                 res = errorResponse(e);
+                // A malformed body yields only to 401, 404 and 403 (the order of checks).
+                if (ctx.bodyError && e.kind() != ErrorKind::Unauthorized && e.kind() != ErrorKind::NotFound &&
+                    e.kind() != ErrorKind::Forbidden) {
+                    try {
+                        std::rethrow_exception(ctx.bodyError);
+                    } catch (const DomainError& bodyError) {
+                        res = errorResponse(bodyError);
+                    }
+                }
                 tx.rollback();
                 if (idempotent && storable(res.status)) {
                     // Record the business refusal so the same key replays it.

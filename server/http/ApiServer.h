@@ -28,6 +28,7 @@ namespace taskdesk::http {
 // idempotency keys, one transaction per request, and the mapping of domain
 // errors to statuses. Transport-agnostic: it maps a Request to a Response.
 class EventHub;
+class Metrics;
 
 class ApiServer
 {
@@ -67,6 +68,7 @@ private:
     std::shared_mutex m_cacheMutex;
     std::unordered_map<std::string, CachedResponse> m_cache;
     Router m_router;
+    std::shared_ptr<Metrics> m_metrics; // request counters for /metrics; set up with the operations routes
     std::unique_ptr<domain::AccountService> m_accounts;
     std::unique_ptr<domain::TaskService> m_tasks;
     std::unique_ptr<domain::BidService> m_bids;

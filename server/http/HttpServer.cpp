@@ -357,8 +357,27 @@ private:
     void readHeader()
     {
         stream_.expires_after(core_.cfg.headerTimeout);
-        bhttp::async_read_header(stream_, buffer_, *parser_,
-                                 beast::bind_front_handler(&Session::onHeader, shared_from_this()));
+        headerBytes_ = 0;
+        readHeaderPart();
+    }
+
+    // Reads the header piece by piece and counts it whole: Beast checks header_limit only against
+    // the bytes it holds at once and drops the fields it has parsed, so many small fields (or a
+    // large one arriving in pieces) could otherwise add up past maxHeaderBytes.
+    void readHeaderPart()
+    {
+        bhttp::async_read_some(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t n) {
+            self->headerBytes_ += n;
+            if (!ec && self->headerBytes_ > self->core_.cfg.maxHeaderBytes) {
+                self->sendError(431, true);
+                return;
+            }
+            if (!ec && !self->parser_->is_header_done()) {
+                self->readHeaderPart();
+                return;
+            }
+            self->onHeader(ec, n);
+        });
     }
 
     void onHeader(error_code ec, std::size_t)
@@ -657,6 +676,7 @@ private:
     bool keepAlive_ = false;
     bool lingerAfterWrite_ = false;
     bool closed_ = false;
+    std::size_t headerBytes_ = 0; // of the request being read
 };
 
 // ---------------------------------------------------------------------------------------------

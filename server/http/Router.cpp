@@ -33,8 +33,16 @@ RouteContext::RouteContext(Request& req, const domain::Actor* a) : request(req),
 
 const boost::json::object& RouteContext::body()
 {
-    if (!m_body)
-        m_body = domain::parseBody(request.body);
+    if (!m_body) {
+        try {
+            m_body = domain::parseBody(request.body);
+        } catch (const domain::DomainError&) {
+            if (!deferBodyErrors)
+                throw;
+            bodyError = std::current_exception();
+            m_body.emplace();
+        }
+    }
     return *m_body;
 }
 

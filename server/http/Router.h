@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -39,6 +40,11 @@ public:
     std::shared_ptr<void> prepared;
 
     const boost::json::object& body();
+    // When set, body() does not throw on a malformed body: it records the error in bodyError and
+    // returns an empty object, so that the route's 404 and 403 still come first (the order of
+    // checks); ApiServer then answers with bodyError in place of any later outcome.
+    bool deferBodyErrors = false;
+    std::exception_ptr bodyError;
     const domain::Actor& requireActor() const;
     const std::string& param(const std::string& name) const { return request.param(name); }
 
@@ -60,6 +66,10 @@ struct Route
     // Public, caller-independent reads whose responses may be served from the
     // per-process cache (see ApiServer).
     bool publicCache = false;
+    // The response carries a secret shown once (a token value). Such responses
+    // are never stored for Idempotency-Key replay: the store would keep the
+    // secret in clear, and a replay would show it twice.
+    bool returnsSecret = false;
     std::string summary;
     std::function<void(RouteContext&)> prepare; // optional, runs outside the transaction
     std::function<boost::json::value(RouteContext&, store::Transaction&)> handler;
@@ -74,6 +84,12 @@ public:
     // On Found, fills req.params and returns the route.
     const Route* match(Request& req, Match& result) const;
     const std::vector<Route>& routes() const { return m_routes; }
+    void markReturnsSecret(const std::string& method, const std::string& pattern)
+    {
+        for (auto& r : m_routes)
+            if (r.method == method && r.pattern == pattern)
+                r.returnsSecret = true;
+    }
     void markPublicCache(const std::string& method, const std::string& pattern)
     {
         for (auto& r : m_routes)
