@@ -8,7 +8,9 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <algorithm>
 #include <atomic>
+#include <set>
 #include <map>
 
 Q_LOGGING_CATEGORY(lcStore, "taskdesk.server.store", QtInfoMsg)
@@ -175,9 +177,18 @@ int Database::migrate()
         lock.exec(QStringLiteral("SELECT pg_advisory_lock(7428001)"));
     }
     int version = schemaVersion();
+    // Apply every migration not recorded yet, not only those above the newest:
+    // feature areas own their versions, and one may land after a higher one.
+    std::set<int> applied;
+    if (version > 0) {
+        Transaction tx(*this, Transaction::Mode::Read);
+        auto r = tx.query("SELECT version FROM schema_migrations");
+        while (r.next())
+            applied.insert(static_cast<int>(r.i64(0)));
+    }
     try {
         for (const auto& m : migrations) {
-            if (m.version <= version)
+            if (applied.count(m.version))
                 continue;
             Transaction tx(*this, Transaction::Mode::Write);
             if (m.version == 1)
@@ -188,7 +199,7 @@ int Database::migrate()
                     {sqlInt(m.version)});
             tx.commit();
             qCInfo(lcStore) << "applied migration" << m.version << m.name;
-            version = m.version;
+            version = std::max(version, m.version);
         }
     } catch (...) {
         if (m_backend == Backend::Postgres) {
