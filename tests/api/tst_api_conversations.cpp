@@ -3,6 +3,7 @@
 // read marks, paging, scopes, validation, and the attacker's side (a third
 // profile sees nothing on any route that names an object). One fresh server
 // (and database) per test; cleanup() checks the ledger.
+#include "JsonPath.h"
 #include "TestServer.h"
 
 #include <QTest>
@@ -18,35 +19,9 @@ namespace json = boost::json;
 
 namespace {
 
-// Walks a dotted path ("message.author.id", "threads.0.id"); null when absent.
 json::value get(const json::value& root, const std::string& path)
 {
-    const json::value* cur = &root;
-    std::size_t start = 0;
-    while (true) {
-        std::size_t dot = path.find('.', start);
-        if (dot == std::string::npos)
-            dot = path.size();
-        const std::string seg = path.substr(start, dot - start);
-        if (cur->is_object()) {
-            const auto* next = cur->as_object().if_contains(seg);
-            if (!next)
-                return nullptr;
-            cur = next;
-        } else if (cur->is_array()) {
-            char* end = nullptr;
-            const long idx = std::strtol(seg.c_str(), &end, 10);
-            if (seg.empty() || *end || idx < 0 || static_cast<std::size_t>(idx) >= cur->as_array().size())
-                return nullptr;
-            cur = &cur->as_array()[static_cast<std::size_t>(idx)];
-        } else {
-            return nullptr;
-        }
-        if (dot == path.size())
-            break;
-        start = dot + 1;
-    }
-    return *cur;
+    return taskdesk::test::jsonPath(root, path);
 }
 
 std::string S(const json::value& root, const std::string& path)

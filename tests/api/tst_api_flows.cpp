@@ -5,6 +5,7 @@
 // counter-offers, mutual cancellation, account self-service, pagination and the
 // wallet's transaction list. Every money figure is checked in integer cents;
 // cleanup() checks the ledger after each test.
+#include "JsonPath.h"
 #include "TestServer.h"
 
 #include <QByteArray>
@@ -27,35 +28,9 @@ namespace {
 
 constexpr long long kMissing = LLONG_MIN;
 
-// Walks a dotted path ("contract.payment.paymentWallet", "tasks.0.id"); null when absent.
 json::value get(const json::value& root, const std::string& path)
 {
-    const json::value* cur = &root;
-    std::size_t start = 0;
-    while (true) {
-        std::size_t dot = path.find('.', start);
-        if (dot == std::string::npos)
-            dot = path.size();
-        const std::string seg = path.substr(start, dot - start);
-        if (cur->is_object()) {
-            const auto* next = cur->as_object().if_contains(seg);
-            if (!next)
-                return nullptr;
-            cur = next;
-        } else if (cur->is_array()) {
-            char* end = nullptr;
-            const long idx = std::strtol(seg.c_str(), &end, 10);
-            if (seg.empty() || *end || idx < 0 || static_cast<std::size_t>(idx) >= cur->as_array().size())
-                return nullptr;
-            cur = &cur->as_array()[static_cast<std::size_t>(idx)];
-        } else {
-            return nullptr;
-        }
-        if (dot == path.size())
-            break;
-        start = dot + 1;
-    }
-    return *cur;
+    return taskdesk::test::jsonPath(root, path);
 }
 
 bool has(const json::value& root, const std::string& path)

@@ -19,6 +19,7 @@
 //  4. Rate limits (registration, login, bids).
 //  5. Registration and login.
 #include "Database.h"
+#include "JsonPath.h"
 #include "TestServer.h"
 
 #include "Clock.h"
@@ -135,35 +136,9 @@ constexpr const char* kPassword = "correct horse battery";
 // 32 bytes (0x00..0x1f) in standard base64: a well-formed x25519 public key.
 constexpr const char* kPublicKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-// Walks a dotted path ("task.owner.id", "tasks.0.id"); null when absent.
 json::value get(const json::value& root, const std::string& path)
 {
-    const json::value* cur = &root;
-    std::size_t start = 0;
-    while (true) {
-        std::size_t dot = path.find('.', start);
-        if (dot == std::string::npos)
-            dot = path.size();
-        const std::string seg = path.substr(start, dot - start);
-        if (cur->is_object()) {
-            const auto* next = cur->as_object().if_contains(seg);
-            if (!next)
-                return nullptr;
-            cur = next;
-        } else if (cur->is_array()) {
-            char* end = nullptr;
-            const long idx = std::strtol(seg.c_str(), &end, 10);
-            if (seg.empty() || *end || idx < 0 || static_cast<std::size_t>(idx) >= cur->as_array().size())
-                return nullptr;
-            cur = &cur->as_array()[static_cast<std::size_t>(idx)];
-        } else {
-            return nullptr;
-        }
-        if (dot == path.size())
-            break;
-        start = dot + 1;
-    }
-    return *cur;
+    return taskdesk::test::jsonPath(root, path);
 }
 
 std::string S(const json::value& root, const std::string& path)

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <string>
+
+namespace taskdesk::test {
+
+// Walks a dotted path ("contract.payment.paymentWallet", "tasks.0.id") through
+// objects and arrays; null when any step is absent.
+boost::json::value jsonPath(const boost::json::value& root, const std::string& path);
+
+} // namespace taskdesk::test
