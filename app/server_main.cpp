@@ -5,7 +5,6 @@
 #include "PlatformServer.h"
 
 #include <QCoreApplication>
-
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -87,7 +86,8 @@ bool toInt(const std::string& s, int min, int max, int& out)
 int serve(const Args& args)
 {
     taskdesk::PlatformServerConfig cfg;
-    const auto listen = args.options.count("--listen") ? args.options.at("--listen") : std::string("127.0.0.1:8080");
+    const auto listen =
+        args.options.count("--listen") ? args.options.at("--listen") : std::string("127.0.0.1:8080");
     const auto colon = listen.rfind(':');
     int port = 0;
     if (colon == std::string::npos || !toInt(listen.substr(colon + 1), 0, 65535, port))
@@ -100,7 +100,8 @@ int serve(const Args& args)
         return usage("--database is required");
     cfg.database = args.options.at("--database");
     cfg.rateLimits = std::find(args.flags.begin(), args.flags.end(), "--no-rate-limits") == args.flags.end();
-    if (args.options.count("--fee-percent") && !toInt(args.options.at("--fee-percent"), 0, 50, cfg.settings.feePercent))
+    if (args.options.count("--fee-percent") &&
+        !toInt(args.options.at("--fee-percent"), 0, 50, cfg.settings.feePercent))
         return usage("--fee-percent must be 0-50");
     if (args.options.count("--payout-hold-hours") &&
         !toInt(args.options.at("--payout-hold-hours"), 0, 24 * 90, cfg.settings.payoutHoldHours))
@@ -115,7 +116,8 @@ int serve(const Args& args)
         std::string list = args.options.at("--trusted-proxy");
         for (std::size_t start = 0; start <= list.size();) {
             const auto comma = list.find(',', start);
-            const std::string a = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            const std::string a =
+                list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
             if (a.empty())
                 return usage("--trusted-proxy takes addresses separated by commas");
             cfg.trustedProxies.push_back(a);
@@ -128,7 +130,9 @@ int serve(const Args& args)
         cfg.settings.dataDir = args.options.at("--data-dir");
     } else if (cfg.database.rfind("postgres", 0) != 0) {
         const auto slash = cfg.database.rfind('/');
-        cfg.settings.dataDir = (slash == std::string::npos ? std::string(".") : cfg.database.substr(0, slash)) + "/taskdesk-data";
+        cfg.settings.dataDir =
+            (slash == std::string::npos ? std::string(".") : cfg.database.substr(0, slash)) +
+            "/taskdesk-data";
     } else {
         cfg.settings.dataDir = "taskdesk-data";
     }
@@ -189,7 +193,8 @@ int main(int argc, char** argv)
             db.migrate();
             taskdesk::store::Transaction tx(db, taskdesk::store::Transaction::Mode::Write);
             if (!taskdesk::domain::AccountService::grantRole(tx, args.options.at("--handle"), role)) {
-                std::fprintf(stderr, "taskdesk-server: no profile with handle %s\n", args.options.at("--handle").c_str());
+                std::fprintf(stderr, "taskdesk-server: no profile with handle %s\n",
+                             args.options.at("--handle").c_str());
                 return 1;
             }
             tx.commit();
@@ -203,9 +208,12 @@ int main(int argc, char** argv)
             std::printf("accounts %lld\ntransfers %lld\nsum %s\nmint %s\nfees %s\nnegative accounts %lld\n"
                         "mismatched accounts %lld\n%s\n",
                         static_cast<long long>(v.accounts), static_cast<long long>(v.transfers),
-                        taskdesk::domain::moneyText(v.sum).c_str(), taskdesk::domain::moneyText(v.mintBalance).c_str(),
-                        taskdesk::domain::moneyText(v.feesBalance).c_str(), static_cast<long long>(v.negativeAccounts),
-                        static_cast<long long>(v.mismatchedAccounts), v.balanced ? "balanced" : "NOT BALANCED");
+                        taskdesk::domain::moneyText(v.sum).c_str(),
+                        taskdesk::domain::moneyText(v.mintBalance).c_str(),
+                        taskdesk::domain::moneyText(v.feesBalance).c_str(),
+                        static_cast<long long>(v.negativeAccounts),
+                        static_cast<long long>(v.mismatchedAccounts),
+                        v.balanced ? "balanced" : "NOT BALANCED");
             return v.balanced ? 0 : 1;
         }
     } catch (const std::exception& e) {

@@ -3,7 +3,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-
 #include <stdexcept>
 
 namespace taskdesk::crypto {

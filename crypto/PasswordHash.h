@@ -9,7 +9,11 @@ namespace taskdesk::crypto {
 class PasswordHash
 {
 public:
-    enum class Strength { Interactive, Moderate };
+    enum class Strength
+    {
+        Interactive,
+        Moderate
+    };
     static std::string hash(std::string_view password, Strength strength = Strength::Interactive);
     static bool verify(const std::string& storedHash, std::string_view password);
 };

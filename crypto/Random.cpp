@@ -1,7 +1,6 @@
 #include "Random.h"
 
 #include <sodium.h>
-
 #include <stdexcept>
 #include <vector>
 

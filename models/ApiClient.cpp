@@ -21,12 +21,30 @@ void ApiClient::setBaseUrl(const QUrl& url)
     emit baseUrlChanged(m_baseUrl);
 }
 
-AuthJobs ApiClient::auth() { return AuthJobs(this); }
-TaskJobs ApiClient::tasks() { return TaskJobs(this); }
-BidJobs ApiClient::bids() { return BidJobs(this); }
-ContractJobs ApiClient::contracts() { return ContractJobs(this); }
-WalletJobs ApiClient::wallet() { return WalletJobs(this); }
-NotificationJobs ApiClient::notifications() { return NotificationJobs(this); }
+AuthJobs ApiClient::auth()
+{
+    return AuthJobs(this);
+}
+TaskJobs ApiClient::tasks()
+{
+    return TaskJobs(this);
+}
+BidJobs ApiClient::bids()
+{
+    return BidJobs(this);
+}
+ContractJobs ApiClient::contracts()
+{
+    return ContractJobs(this);
+}
+WalletJobs ApiClient::wallet()
+{
+    return WalletJobs(this);
+}
+NotificationJobs ApiClient::notifications()
+{
+    return NotificationJobs(this);
+}
 
 QUrl ApiClient::urlFor(const QString& path, const QUrlQuery& query) const
 {
@@ -71,7 +89,8 @@ void ApiClient::prepare(ApiJob* job)
     });
 }
 
-JsonJob* ApiClient::json(const QByteArray& method, const QString& path, const QJsonObject& body, const QUrlQuery& query)
+JsonJob* ApiClient::json(const QByteArray& method, const QString& path, const QJsonObject& body,
+                         const QUrlQuery& query)
 {
     auto* job = new JsonJob(m_nam, method, urlFor(path, query), this);
     if (method != "GET" && method != "HEAD" && method != "DELETE")
@@ -80,7 +99,8 @@ JsonJob* ApiClient::json(const QByteArray& method, const QString& path, const QJ
     return job;
 }
 
-EntityJob* ApiClient::entity(const QByteArray& method, const QString& path, const QString& key, const QJsonObject& body)
+EntityJob* ApiClient::entity(const QByteArray& method, const QString& path, const QString& key,
+                             const QJsonObject& body)
 {
     auto* job = new EntityJob(m_nam, method, urlFor(path), key, this);
     if (method != "GET" && method != "HEAD" && method != "DELETE")

@@ -114,9 +114,11 @@ QString ApiError::message() const
     case Kind::Network:
         return QStringLiteral("Cannot reach the server at %1: %2.%3").arg(m_serverMessage, m_detail, tries);
     case Kind::Timeout:
-        return QStringLiteral("The server at %1 did not answer in time (%2 s).%3").arg(m_serverMessage, m_detail, tries);
+        return QStringLiteral("The server at %1 did not answer in time (%2 s).%3")
+            .arg(m_serverMessage, m_detail, tries);
     case Kind::BadReply:
-        return QStringLiteral("The server sent an answer this console does not understand: %1.").arg(m_detail);
+        return QStringLiteral("The server sent an answer this console does not understand: %1.")
+            .arg(m_detail);
     case Kind::Aborted:
         return QStringLiteral("The request was cancelled.");
     case Kind::Http:

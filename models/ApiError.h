@@ -16,13 +16,14 @@ namespace taskdesk::models {
 class ApiError
 {
 public:
-    enum class Kind {
+    enum class Kind
+    {
         None,
-        Network,   // no HTTP answer: refused, unreachable, reset, TLS, ...
-        Timeout,   // no answer within the job's timeout
-        Http,      // the server answered with a status >= 400
-        BadReply,  // a 2xx whose body is not the JSON the call promises
-        Aborted,   // the caller called abort()
+        Network,  // no HTTP answer: refused, unreachable, reset, TLS, ...
+        Timeout,  // no answer within the job's timeout
+        Http,     // the server answered with a status >= 400
+        BadReply, // a 2xx whose body is not the JSON the call promises
+        Aborted,  // the caller called abort()
     };
 
     ApiError() = default;

@@ -9,7 +9,6 @@
 #include <QNetworkRequest>
 #include <QRandomGenerator>
 #include <QUuid>
-
 #include <algorithm>
 
 namespace taskdesk::models {
@@ -137,7 +136,8 @@ void ApiJob::sendAttempt()
     if (m_tokenProvider) {
         const QString token = m_tokenProvider();
         if (!token.isEmpty())
-            req.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + token.toUtf8());
+            req.setRawHeader(QByteArrayLiteral("Authorization"),
+                             QByteArrayLiteral("Bearer ") + token.toUtf8());
     }
     if (!m_idempotencyKey.isEmpty() && !isIdempotentMethod(m_method))
         req.setRawHeader(kIdempotencyHeader, m_idempotencyKey);
@@ -211,8 +211,8 @@ void ApiJob::onReplyFinished()
         const int delay = retryDelayMs(retryAfter);
         qCInfo(lcModelsApi).noquote() << logPath() << "attempt" << m_attempt << "failed"
                                       << (m_httpStatus ? QString::number(m_httpStatus)
-                                                       : m_timedOut ? QStringLiteral("(timeout)")
-                                                                    : QStringLiteral("(network)"))
+                                          : m_timedOut ? QStringLiteral("(timeout)")
+                                                       : QStringLiteral("(network)"))
                                       << error.code() << "- retrying in" << delay << "ms";
         emit retrying(m_attempt + 1, delay, error);
         m_retryTimer.start(delay);
@@ -250,7 +250,8 @@ int ApiJob::retryDelayMs(int retryAfterSeconds) const
     const qint64 base = m_retry.baseDelay.count() << exponent;
     // +-25% jitter so that many consoles do not come back in step.
     const qint64 jitter = base / 4;
-    const qint64 delay = base - jitter + (jitter > 0 ? QRandomGenerator::global()->bounded(2 * jitter + 1) : 0);
+    const qint64 delay =
+        base - jitter + (jitter > 0 ? QRandomGenerator::global()->bounded(2 * jitter + 1) : 0);
     return static_cast<int>(std::clamp<qint64>(delay, 0, cap));
 }
 
@@ -271,9 +272,10 @@ void ApiJob::fail(ApiError error)
         error.setAttempts(m_attempt);
     m_error = error;
     if (error.kind() != ApiError::Kind::Aborted)
-        qCInfo(lcModelsApi).noquote() << logPath() << "failed:"
-                                      << (m_httpStatus ? QString::number(m_httpStatus) : QStringLiteral("no answer"))
-                                      << error.code() << "after" << m_attempt << "attempt(s)";
+        qCInfo(lcModelsApi).noquote()
+            << logPath()
+            << "failed:" << (m_httpStatus ? QString::number(m_httpStatus) : QStringLiteral("no answer"))
+            << error.code() << "after" << m_attempt << "attempt(s)";
     emit failed(m_error);
     if (m_autoDelete)
         deleteLater();

@@ -9,7 +9,6 @@
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
-
 #include <chrono>
 #include <functional>
 
@@ -37,9 +36,9 @@ public:
 
     struct RetryPolicy
     {
-        int maxAttempts = 4;                          // including the first
-        std::chrono::milliseconds baseDelay{500};     // doubled per attempt, with jitter
-        std::chrono::milliseconds maxDelay{30'000};   // cap, also for Retry-After
+        int maxAttempts = 4;                        // including the first
+        std::chrono::milliseconds baseDelay{500};   // doubled per attempt, with jitter
+        std::chrono::milliseconds maxDelay{30'000}; // cap, also for Retry-After
     };
 
     ApiJob(QNetworkAccessManager* nam, QByteArray method, QUrl url, QObject* parent = nullptr);

@@ -8,7 +8,8 @@
 
 namespace taskdesk::models {
 
-ApiListModel::ApiListModel(ApiClient* client, QObject* parent) : QAbstractTableModel(parent), m_client(client) {}
+ApiListModel::ApiListModel(ApiClient* client, QObject* parent) : QAbstractTableModel(parent), m_client(client)
+{}
 
 ApiListModel::~ApiListModel()
 {
@@ -214,7 +215,8 @@ void ApiListModel::onFailed(const ApiError& error)
         return;
     m_failed = true;
     m_lastError = error;
-    qCInfo(lcModelsLists) << metaObject()->className() << "could not load a page:" << error.code() << error.httpStatus();
+    qCInfo(lcModelsLists) << metaObject()->className() << "could not load a page:" << error.code()
+                          << error.httpStatus();
     emit loadingChanged(false);
     emit loadFailed(error);
 }

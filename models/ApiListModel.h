@@ -27,7 +27,8 @@ class ApiListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Role {
+    enum Role
+    {
         IdRole = Qt::UserRole + 1, // the item's id (QString)
         RawJsonRole,               // the item as the API sent it (QJsonObject)
         StatusRole,                // the item's state, for filtering (QString)

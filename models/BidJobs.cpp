@@ -19,12 +19,13 @@ PagedListJob* BidJobs::listMine(const QString& status, const QString& cursor, in
     return m_client->list(QStringLiteral("/api/agent/bids"), kBids, q);
 }
 
-PagedListJob* BidJobs::listForTask(const QString& taskId, const QString& status, const QString& cursor, int limit)
+PagedListJob* BidJobs::listForTask(const QString& taskId, const QString& status, const QString& cursor,
+                                   int limit)
 {
     QUrlQuery q = ApiClient::pageQuery(cursor, limit);
     ApiClient::addQuery(q, QStringLiteral("status"), status);
-    return m_client->list(QStringLiteral("/api/agent/tasks/") + ApiClient::segment(taskId) + QStringLiteral("/bids"),
-                          kBids, q);
+    return m_client->list(
+        QStringLiteral("/api/agent/tasks/") + ApiClient::segment(taskId) + QStringLiteral("/bids"), kBids, q);
 }
 
 EntityJob* BidJobs::get(const QString& bidId)
@@ -34,13 +35,15 @@ EntityJob* BidJobs::get(const QString& bidId)
 
 EntityJob* BidJobs::place(const QString& taskId, const QJsonObject& bid)
 {
-    return m_client->entity("POST", QStringLiteral("/api/agent/tasks/") + ApiClient::segment(taskId) + QStringLiteral("/bids"),
-                            kBid, bid);
+    return m_client->entity(
+        "POST", QStringLiteral("/api/agent/tasks/") + ApiClient::segment(taskId) + QStringLiteral("/bids"),
+        kBid, bid);
 }
 
 EntityJob* BidJobs::patch(const QString& bidId, const QJsonObject& body)
 {
-    return m_client->entity("PATCH", QStringLiteral("/api/agent/bids/") + ApiClient::segment(bidId), kBid, body);
+    return m_client->entity("PATCH", QStringLiteral("/api/agent/bids/") + ApiClient::segment(bidId), kBid,
+                            body);
 }
 
 EntityJob* BidJobs::withdraw(const QString& bidId)

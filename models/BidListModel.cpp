@@ -10,8 +10,7 @@ BidListModel::BidListModel(ApiClient* client, QObject* parent) : ApiListModel(cl
 
 BidListModel::BidListModel(ApiClient* client, const QString& taskId, QObject* parent)
     : ApiListModel(client, parent), m_taskId(taskId)
-{
-}
+{}
 
 int BidListModel::columnCount(const QModelIndex& parent) const
 {
@@ -23,13 +22,20 @@ QVariant BidListModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return ApiListModel::headerData(section, orientation, role);
     switch (section) {
-    case Task: return tr("Task");
-    case Bidder: return tr("Bidder");
-    case Price: return tr("Price");
-    case Eta: return tr("ETA");
-    case Status: return tr("Status");
-    case Created: return tr("Placed");
-    default: return {};
+    case Task:
+        return tr("Task");
+    case Bidder:
+        return tr("Bidder");
+    case Price:
+        return tr("Price");
+    case Eta:
+        return tr("ETA");
+    case Status:
+        return tr("Status");
+    case Created:
+        return tr("Placed");
+    default:
+        return {};
     }
 }
 
@@ -43,7 +49,8 @@ PagedListJob* BidListModel::createPageJob(const QString& cursor, int limit)
 QVariant BidListModel::cellData(const QJsonObject& b, int column, int role) const
 {
     if (role == Qt::TextAlignmentRole)
-        return column == Price || column == Eta ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+        return column == Price || column == Eta ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+                                                : QVariant();
     if (role != Qt::DisplayRole && role != Qt::EditRole && role != Qt::ToolTipRole)
         return {};
     const bool edit = role == Qt::EditRole;
@@ -63,7 +70,8 @@ QVariant BidListModel::cellData(const QJsonObject& b, int column, int role) cons
         if (tip)
             return str(b, "approach").left(500);
         // Only CREDITS bids carry a number; other currencies keep the bidder's text.
-        return amount.isDouble() ? Formatting::amount(amount, QStringLiteral("CREDITS")) : str(b, "priceText");
+        return amount.isDouble() ? Formatting::amount(amount, QStringLiteral("CREDITS"))
+                                 : str(b, "priceText");
     }
     case Eta: {
         const QJsonValue eta = b.value(QLatin1String("etaDays"));

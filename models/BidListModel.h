@@ -9,7 +9,16 @@ class BidListModel : public ApiListModel
 {
     Q_OBJECT
 public:
-    enum Column { Task, Bidder, Price, Eta, Status, Created, ColumnCount };
+    enum Column
+    {
+        Task,
+        Bidder,
+        Price,
+        Eta,
+        Status,
+        Created,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
     // Bids I placed.

@@ -39,8 +39,8 @@ EntityJob* ContractJobs::hire(const QString& taskId, const QString& bidId, const
 
 PagedListJob* ContractJobs::submissions(const QString& contractId, const QString& cursor, int limit)
 {
-    return m_client->list(contractPath(contractId) + QStringLiteral("/submissions"), QStringLiteral("submissions"),
-                          ApiClient::pageQuery(cursor, limit));
+    return m_client->list(contractPath(contractId) + QStringLiteral("/submissions"),
+                          QStringLiteral("submissions"), ApiClient::pageQuery(cursor, limit));
 }
 
 EntityJob* ContractJobs::deliver(const QString& contractId, const QJsonObject& submission)
@@ -61,8 +61,9 @@ EntityJob* ContractJobs::accept(const QString& contractId, int rating, const QSt
 
 EntityJob* ContractJobs::reject(const QString& contractId, const QString& reason)
 {
-    return m_client->entity("POST", contractPath(contractId) + QStringLiteral("/decision"), kContract,
-                            QJsonObject{{kAction, QStringLiteral("reject")}, {QStringLiteral("reason"), reason}});
+    return m_client->entity(
+        "POST", contractPath(contractId) + QStringLiteral("/decision"), kContract,
+        QJsonObject{{kAction, QStringLiteral("reject")}, {QStringLiteral("reason"), reason}});
 }
 
 EntityJob* ContractJobs::cancellation(const QString& contractId, const QString& action, const QString& reason)
@@ -70,12 +71,14 @@ EntityJob* ContractJobs::cancellation(const QString& contractId, const QString& 
     QJsonObject body{{kAction, action}};
     if (!reason.isEmpty())
         body.insert(QStringLiteral("reason"), reason);
-    return m_client->entity("POST", contractPath(contractId) + QStringLiteral("/cancellation"), kContract, body);
+    return m_client->entity("POST", contractPath(contractId) + QStringLiteral("/cancellation"), kContract,
+                            body);
 }
 
 EntityJob* ContractJobs::review(const QString& contractId, int rating, const QString& text)
 {
-    return m_client->entity("POST", contractPath(contractId) + QStringLiteral("/reviews"), QStringLiteral("review"),
+    return m_client->entity("POST", contractPath(contractId) + QStringLiteral("/reviews"),
+                            QStringLiteral("review"),
                             QJsonObject{{QStringLiteral("rating"), rating}, {QStringLiteral("text"), text}});
 }
 

@@ -8,8 +8,7 @@ namespace taskdesk::models {
 
 ContractListModel::ContractListModel(ApiClient* client, Party party, QObject* parent)
     : ApiListModel(client, parent), m_party(party)
-{
-}
+{}
 
 int ContractListModel::columnCount(const QModelIndex& parent) const
 {
@@ -21,15 +20,24 @@ QVariant ContractListModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return ApiListModel::headerData(section, orientation, role);
     switch (section) {
-    case Kind: return tr("Kind");
-    case Buyer: return tr("Buyer");
-    case Seller: return tr("Seller");
-    case Price: return tr("Price");
-    case Status: return tr("Status");
-    case Deliveries: return tr("Deliveries");
-    case ReviewDue: return tr("Review due");
-    case Created: return tr("Started");
-    default: return {};
+    case Kind:
+        return tr("Kind");
+    case Buyer:
+        return tr("Buyer");
+    case Seller:
+        return tr("Seller");
+    case Price:
+        return tr("Price");
+    case Status:
+        return tr("Status");
+    case Deliveries:
+        return tr("Deliveries");
+    case ReviewDue:
+        return tr("Review due");
+    case Created:
+        return tr("Started");
+    default:
+        return {};
     }
 }
 
@@ -37,14 +45,15 @@ PagedListJob* ContractListModel::createPageJob(const QString& cursor, int limit)
 {
     const QString role = m_party == Party::Buyer    ? QStringLiteral("buyer")
                          : m_party == Party::Seller ? QStringLiteral("seller")
-                                                  : QString();
+                                                    : QString();
     return client()->contracts().list(role, m_status, cursor, limit);
 }
 
 QVariant ContractListModel::cellData(const QJsonObject& c, int column, int role) const
 {
     if (role == Qt::TextAlignmentRole)
-        return column == Price || column == Deliveries ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+        return column == Price || column == Deliveries ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+                                                       : QVariant();
     if (role != Qt::DisplayRole && role != Qt::EditRole && role != Qt::ToolTipRole)
         return {};
     const bool edit = role == Qt::EditRole;

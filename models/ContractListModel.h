@@ -9,8 +9,24 @@ class ContractListModel : public ApiListModel
 {
     Q_OBJECT
 public:
-    enum class Party { Any, Buyer, Seller };
-    enum Column { Kind, Buyer, Seller, Price, Status, Deliveries, ReviewDue, Created, ColumnCount };
+    enum class Party
+    {
+        Any,
+        Buyer,
+        Seller
+    };
+    enum Column
+    {
+        Kind,
+        Buyer,
+        Seller,
+        Price,
+        Status,
+        Deliveries,
+        ReviewDue,
+        Created,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
     explicit ContractListModel(ApiClient* client, Party party = Party::Any, QObject* parent = nullptr);

@@ -2,10 +2,10 @@
 
 namespace taskdesk::models {
 
-EntityJob::EntityJob(QNetworkAccessManager* nam, QByteArray method, QUrl url, QString entityKey, QObject* parent)
+EntityJob::EntityJob(QNetworkAccessManager* nam, QByteArray method, QUrl url, QString entityKey,
+                     QObject* parent)
     : JsonJob(nam, std::move(method), std::move(url), parent), m_key(std::move(entityKey))
-{
-}
+{}
 
 ApiError EntityJob::processJson(const QJsonObject& json)
 {

@@ -10,7 +10,8 @@ class EntityJob : public JsonJob
 {
     Q_OBJECT
 public:
-    EntityJob(QNetworkAccessManager* nam, QByteArray method, QUrl url, QString entityKey, QObject* parent = nullptr);
+    EntityJob(QNetworkAccessManager* nam, QByteArray method, QUrl url, QString entityKey,
+              QObject* parent = nullptr);
 
     const QString& entityKey() const { return m_key; }
     const QJsonObject& entity() const { return m_entity; }

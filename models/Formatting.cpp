@@ -43,7 +43,8 @@ QString Formatting::timeToolTip(const QString& iso, const QLocale& locale)
     const QDateTime t = parseTime(iso);
     if (!t.isValid())
         return {};
-    return locale.toString(t.toLocalTime(), QLocale::LongFormat) + QStringLiteral(" (") + iso + QLatin1Char(')');
+    return locale.toString(t.toLocalTime(), QLocale::LongFormat) + QStringLiteral(" (") + iso +
+           QLatin1Char(')');
 }
 
 } // namespace taskdesk::models

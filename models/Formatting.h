@@ -15,7 +15,8 @@ public:
     // An API amount (a number with at most 2 decimals) as integer cents.
     static qint64 toCents(const QJsonValue& amount);
     // "1,234.50 CREDITS"; empty for a null amount.
-    static QString amount(const QJsonValue& amount, const QString& currency, const QLocale& locale = QLocale());
+    static QString amount(const QJsonValue& amount, const QString& currency,
+                          const QLocale& locale = QLocale());
     static QString cents(qint64 cents, const QString& currency, const QLocale& locale = QLocale());
     // An ISO-8601 string as a UTC QDateTime; invalid for an empty or bad string.
     static QDateTime parseTime(const QString& iso);

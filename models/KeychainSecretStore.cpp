@@ -3,9 +3,8 @@
 #include "ModelsLogging.h"
 
 #include <QTimer>
-#include <qt6keychain/keychain.h>
-
 #include <memory>
+#include <qt6keychain/keychain.h>
 
 namespace taskdesk::models {
 
@@ -33,7 +32,9 @@ SecretStore::Status statusOf(QKeychain::Error e)
 
 } // namespace
 
-KeychainSecretStore::KeychainSecretStore(QString service, QObject* parent) : SecretStore(parent), m_service(std::move(service)) {}
+KeychainSecretStore::KeychainSecretStore(QString service, QObject* parent)
+    : SecretStore(parent), m_service(std::move(service))
+{}
 
 QString KeychainSecretStore::displayName() const
 {
@@ -77,7 +78,8 @@ void KeychainSecretStore::readSecret(const QString& key, QObject* context, Callb
     run(job, context, std::move(done), true);
 }
 
-void KeychainSecretStore::writeSecret(const QString& key, const QString& secret, QObject* context, Callback done)
+void KeychainSecretStore::writeSecret(const QString& key, const QString& secret, QObject* context,
+                                      Callback done)
 {
     auto* job = new QKeychain::WritePasswordJob(m_service, this);
     job->setKey(key);

@@ -35,18 +35,23 @@ bool ListFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& so
     if (!src)
         return false;
     if (!m_statuses.isEmpty()) {
-        const QString status = src->index(sourceRow, 0, sourceParent).data(ApiListModel::StatusRole).toString();
+        const QString status =
+            src->index(sourceRow, 0, sourceParent).data(ApiListModel::StatusRole).toString();
         if (!m_statuses.contains(status, Qt::CaseInsensitive))
             return false;
     }
     return m_text.isEmpty() || matchesText(sourceRow, sourceParent, m_text);
 }
 
-bool ListFilterProxyModel::matchesText(int sourceRow, const QModelIndex& sourceParent, const QString& text) const
+bool ListFilterProxyModel::matchesText(int sourceRow, const QModelIndex& sourceParent,
+                                       const QString& text) const
 {
     const QAbstractItemModel* src = sourceModel();
     for (int column = 0; column < src->columnCount(sourceParent); ++column)
-        if (src->index(sourceRow, column, sourceParent).data(Qt::DisplayRole).toString().contains(text, Qt::CaseInsensitive))
+        if (src->index(sourceRow, column, sourceParent)
+                .data(Qt::DisplayRole)
+                .toString()
+                .contains(text, Qt::CaseInsensitive))
             return true;
     return false;
 }

@@ -8,7 +8,6 @@
 #include "UnreadCountJob.h"
 
 #include <QJsonObject>
-
 #include <algorithm>
 
 namespace taskdesk::models {
@@ -22,8 +21,7 @@ ApiJob::RetryPolicy singleAttempt()
     return p;
 }
 
-template <class Job>
-void abortJob(QPointer<Job>& job, QObject* owner)
+template <class Job> void abortJob(QPointer<Job>& job, QObject* owner)
 {
     if (job) {
         QObject::disconnect(job, nullptr, owner, nullptr);
@@ -122,7 +120,8 @@ void LiveUpdates::primeEvents()
     m_primeJob->setRetryPolicy(singleAttempt());
     connect(m_primeJob, &PagedListJob::pageReceived, this, [this](const QJsonArray& items, const QString&) {
         m_primeJob = nullptr;
-        m_cursor = items.isEmpty() ? QString() : items.first().toObject().value(QLatin1String("id")).toString();
+        m_cursor =
+            items.isEmpty() ? QString() : items.first().toObject().value(QLatin1String("id")).toString();
         m_primed = true;
         longPoll();
     });
@@ -182,7 +181,8 @@ void LiveUpdates::onEventsFailed(const ApiError& error)
     // Anything else: back off (1, 2, 4 ... 60 s) and try again; polling covers the gap.
     ++m_eventsFailures;
     const int seconds = std::min(60, 1 << std::min(m_eventsFailures - 1, 6));
-    qCInfo(lcModelsLive) << "events long poll failed" << error.httpStatus() << error.code() << "- again in" << seconds << "s";
+    qCInfo(lcModelsLive) << "events long poll failed" << error.httpStatus() << error.code() << "- again in"
+                         << seconds << "s";
     if (m_running)
         m_eventsRetryTimer.start(std::chrono::seconds(seconds));
 }

@@ -6,7 +6,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
-
 #include <chrono>
 
 namespace taskdesk::models {
@@ -24,7 +23,12 @@ class LiveUpdates : public QObject
 {
     Q_OBJECT
 public:
-    enum class EventsSupport { Unknown, Supported, Unsupported };
+    enum class EventsSupport
+    {
+        Unknown,
+        Supported,
+        Unsupported
+    };
     Q_ENUM(EventsSupport)
 
     explicit LiveUpdates(ApiClient* client, QObject* parent = nullptr);

@@ -24,7 +24,8 @@ void MemorySecretStore::readSecret(const QString& key, QObject* context, Callbac
     reply(context, std::move(done), std::move(r));
 }
 
-void MemorySecretStore::writeSecret(const QString& key, const QString& secret, QObject* context, Callback done)
+void MemorySecretStore::writeSecret(const QString& key, const QString& secret, QObject* context,
+                                    Callback done)
 {
     Result r;
     if (!m_available) {

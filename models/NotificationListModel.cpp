@@ -14,7 +14,9 @@ bool isUnread(const QJsonObject& n)
 }
 } // namespace
 
-NotificationListModel::NotificationListModel(ApiClient* client, QObject* parent) : ApiListModel(client, parent) {}
+NotificationListModel::NotificationListModel(ApiClient* client, QObject* parent)
+    : ApiListModel(client, parent)
+{}
 
 int NotificationListModel::columnCount(const QModelIndex& parent) const
 {
@@ -26,12 +28,18 @@ QVariant NotificationListModel::headerData(int section, Qt::Orientation orientat
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return ApiListModel::headerData(section, orientation, role);
     switch (section) {
-    case Type: return tr("Event");
-    case Message: return tr("Message");
-    case Entity: return tr("About");
-    case Created: return tr("Time");
-    case Read: return tr("Read");
-    default: return {};
+    case Type:
+        return tr("Event");
+    case Message:
+        return tr("Message");
+    case Entity:
+        return tr("About");
+    case Created:
+        return tr("Time");
+    case Read:
+        return tr("Read");
+    default:
+        return {};
     }
 }
 

@@ -9,9 +9,18 @@ class NotificationListModel : public ApiListModel
 {
     Q_OBJECT
 public:
-    enum Column { Type, Message, Entity, Read, Created, ColumnCount };
+    enum Column
+    {
+        Type,
+        Message,
+        Entity,
+        Read,
+        Created,
+        ColumnCount
+    };
     Q_ENUM(Column)
-    enum ExtraRole {
+    enum ExtraRole
+    {
         UnreadRole = FirstCustomRole, // bool
         EntityTypeRole,               // task, bid, contract, ...
         EntityIdRole,

@@ -4,8 +4,7 @@ namespace taskdesk::models {
 
 PagedListJob::PagedListJob(QNetworkAccessManager* nam, QUrl url, QString listKey, QObject* parent)
     : JsonJob(nam, QByteArrayLiteral("GET"), std::move(url), parent), m_key(std::move(listKey))
-{
-}
+{}
 
 ApiError PagedListJob::processJson(const QJsonObject& json)
 {

@@ -2,7 +2,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <functional>
 
 namespace taskdesk::models {
@@ -14,7 +13,8 @@ class SecretStore : public QObject
 {
     Q_OBJECT
 public:
-    enum class Status {
+    enum class Status
+    {
         Ok,
         NotFound,    // nothing stored under the key
         Unavailable, // no keychain here (no backend, no daemon, no answer)

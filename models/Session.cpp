@@ -21,8 +21,7 @@ QString unavailableMessage(const SecretStore::Result& r)
 
 Session::Session(QSettings* settings, SecretStore* secrets, QObject* parent)
     : QObject(parent), m_settings(settings), m_secrets(secrets)
-{
-}
+{}
 
 QList<ConnectionProfile> Session::profiles() const
 {
@@ -137,11 +136,12 @@ void Session::signIn(const ConnectionProfile& profile, const QString& token)
         }
         qCWarning(lcModelsSession) << "token kept in memory only: keychain status" << int(r.status);
         if (key == m_current.key())
-            setPersisted(false, r.status == SecretStore::Status::Denied
-                                    ? tr("The keychain refused to store the token (%1). You stay signed in until "
-                                         "the console closes.")
-                                          .arg(r.errorString)
-                                    : unavailableMessage(r));
+            setPersisted(false,
+                         r.status == SecretStore::Status::Denied
+                             ? tr("The keychain refused to store the token (%1). You stay signed in until "
+                                  "the console closes.")
+                                   .arg(r.errorString)
+                             : unavailableMessage(r));
     });
 }
 
@@ -152,7 +152,8 @@ ConnectionProfile Session::signIn(const QUrl& baseUrl, const AuthResult& auth, c
         if (existing.baseUrl() == baseUrl && existing.profileId() == auth.profileId)
             p = existing;
     if (!p.isValid())
-        p = ConnectionProfile::create(name.isEmpty() ? auth.handle + QLatin1Char('@') + baseUrl.host() : name, baseUrl);
+        p = ConnectionProfile::create(name.isEmpty() ? auth.handle + QLatin1Char('@') + baseUrl.host() : name,
+                                      baseUrl);
     else if (!name.isEmpty())
         p.setName(name);
     p.setHandle(auth.handle);
@@ -187,7 +188,8 @@ void Session::activate(const QString& key)
             emit tokenReady();
             return;
         case SecretStore::Status::NotFound:
-            emit signInRequired(tr("Sign in to %1 as %2.").arg(m_current.baseUrl().toString(), m_current.handle()));
+            emit signInRequired(
+                tr("Sign in to %1 as %2.").arg(m_current.baseUrl().toString(), m_current.handle()));
             return;
         default:
             setPersisted(false, unavailableMessage(r));

@@ -9,8 +9,7 @@ namespace taskdesk::models {
 
 SubmissionListModel::SubmissionListModel(ApiClient* client, Source source, const QString& id, QObject* parent)
     : ApiListModel(client, parent), m_source(source), m_id(id)
-{
-}
+{}
 
 int SubmissionListModel::columnCount(const QModelIndex& parent) const
 {
@@ -22,14 +21,22 @@ QVariant SubmissionListModel::headerData(int section, Qt::Orientation orientatio
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return ApiListModel::headerData(section, orientation, role);
     switch (section) {
-    case Summary: return tr("Deliverable");
-    case Submitter: return tr("Submitter");
-    case Status: return tr("Status");
-    case Verification: return tr("Verification");
-    case Rating: return tr("Rating");
-    case ReviewDue: return tr("Review due");
-    case Created: return tr("Submitted");
-    default: return {};
+    case Summary:
+        return tr("Deliverable");
+    case Submitter:
+        return tr("Submitter");
+    case Status:
+        return tr("Status");
+    case Verification:
+        return tr("Verification");
+    case Rating:
+        return tr("Rating");
+    case ReviewDue:
+        return tr("Review due");
+    case Created:
+        return tr("Submitted");
+    default:
+        return {};
     }
 }
 
@@ -51,8 +58,9 @@ QVariant SubmissionListModel::cellData(const QJsonObject& s, int column, int rol
 {
     const QJsonValue verification = s.value(QLatin1String("verification"));
     if (role == VerificationRole)
-        return verification.isObject() ? QVariant(verification.toObject().value(QLatin1String("passed")).toBool())
-                                       : QVariant();
+        return verification.isObject()
+                   ? QVariant(verification.toObject().value(QLatin1String("passed")).toBool())
+                   : QVariant();
     if (role == Qt::TextAlignmentRole)
         return column == Rating ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     if (role != Qt::DisplayRole && role != Qt::EditRole && role != Qt::ToolTipRole)

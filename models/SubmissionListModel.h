@@ -9,10 +9,25 @@ class SubmissionListModel : public ApiListModel
 {
     Q_OBJECT
 public:
-    enum class Source { Contract, Task };
-    enum Column { Summary, Submitter, Status, Verification, Rating, ReviewDue, Created, ColumnCount };
+    enum class Source
+    {
+        Contract,
+        Task
+    };
+    enum Column
+    {
+        Summary,
+        Submitter,
+        Status,
+        Verification,
+        Rating,
+        ReviewDue,
+        Created,
+        ColumnCount
+    };
     Q_ENUM(Column)
-    enum ExtraRole {
+    enum ExtraRole
+    {
         VerificationRole = FirstCustomRole, // true passed, false failed, invalid when not checked
     };
 

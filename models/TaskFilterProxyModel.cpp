@@ -30,14 +30,17 @@ bool TaskFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& so
     if (!ListFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent))
         return false;
     const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
-    if (!m_modes.isEmpty() && !m_modes.contains(idx.data(TaskListModel::ModeRole).toString(), Qt::CaseInsensitive))
+    if (!m_modes.isEmpty() &&
+        !m_modes.contains(idx.data(TaskListModel::ModeRole).toString(), Qt::CaseInsensitive))
         return false;
-    if (!m_skill.isEmpty() && !idx.data(TaskListModel::SkillsRole).toStringList().contains(m_skill, Qt::CaseInsensitive))
+    if (!m_skill.isEmpty() &&
+        !idx.data(TaskListModel::SkillsRole).toStringList().contains(m_skill, Qt::CaseInsensitive))
         return false;
     return true;
 }
 
-bool TaskFilterProxyModel::matchesText(int sourceRow, const QModelIndex& sourceParent, const QString& text) const
+bool TaskFilterProxyModel::matchesText(int sourceRow, const QModelIndex& sourceParent,
+                                       const QString& text) const
 {
     if (ListFilterProxyModel::matchesText(sourceRow, sourceParent, text))
         return true;

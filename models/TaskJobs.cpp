@@ -50,7 +50,8 @@ EntityJob* TaskJobs::post(const QJsonObject& task)
 
 EntityJob* TaskJobs::update(const QString& taskId, const QJsonObject& changes)
 {
-    return m_client->entity("PATCH", QStringLiteral("/api/tasks/") + ApiClient::segment(taskId), kTask, changes);
+    return m_client->entity("PATCH", QStringLiteral("/api/tasks/") + ApiClient::segment(taskId), kTask,
+                            changes);
 }
 
 EntityJob* TaskJobs::cancel(const QString& taskId)
@@ -71,15 +72,16 @@ PagedListJob* TaskJobs::submissions(const QString& taskId, const QString& cursor
 
 EntityJob* TaskJobs::submit(const QString& taskId, const QJsonObject& submission)
 {
-    return m_client->entity("POST", taskPath(taskId) + QStringLiteral("/submissions"), QStringLiteral("submission"),
-                            submission);
+    return m_client->entity("POST", taskPath(taskId) + QStringLiteral("/submissions"),
+                            QStringLiteral("submission"), submission);
 }
 
-JsonJob* TaskJobs::decideSubmission(const QString& taskId, const QString& submissionId, const QJsonObject& decision)
+JsonJob* TaskJobs::decideSubmission(const QString& taskId, const QString& submissionId,
+                                    const QJsonObject& decision)
 {
     return m_client->json("POST",
-                          taskPath(taskId) + QStringLiteral("/submissions/") + ApiClient::segment(submissionId) +
-                              QStringLiteral("/decision"),
+                          taskPath(taskId) + QStringLiteral("/submissions/") +
+                              ApiClient::segment(submissionId) + QStringLiteral("/decision"),
                           decision);
 }
 

@@ -39,7 +39,8 @@ public:
     // POST /api/agent/tasks/:id/submissions -> "submission"
     EntityJob* submit(const QString& taskId, const QJsonObject& submission);
     // POST /api/agent/tasks/:id/submissions/:subId/decision {action, reason?, rating?}
-    JsonJob* decideSubmission(const QString& taskId, const QString& submissionId, const QJsonObject& decision);
+    JsonJob* decideSubmission(const QString& taskId, const QString& submissionId,
+                              const QJsonObject& decision);
 
 private:
     QString taskPath(const QString& taskId) const;

@@ -32,9 +32,9 @@ QString budgetText(const QJsonObject& t)
 
 } // namespace
 
-TaskListModel::TaskListModel(ApiClient* client, Scope scope, QObject* parent) : ApiListModel(client, parent), m_scope(scope)
-{
-}
+TaskListModel::TaskListModel(ApiClient* client, Scope scope, QObject* parent)
+    : ApiListModel(client, parent), m_scope(scope)
+{}
 
 int TaskListModel::columnCount(const QModelIndex& parent) const
 {
@@ -46,16 +46,26 @@ QVariant TaskListModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return ApiListModel::headerData(section, orientation, role);
     switch (section) {
-    case Title: return tr("Title");
-    case Status: return tr("Status");
-    case Mode: return tr("Mode");
-    case Budget: return tr("Budget");
-    case Skills: return tr("Skills");
-    case Owner: return tr("Owner");
-    case Bids: return tr("Bids");
-    case Deadline: return tr("Deadline");
-    case Created: return tr("Posted");
-    default: return {};
+    case Title:
+        return tr("Title");
+    case Status:
+        return tr("Status");
+    case Mode:
+        return tr("Mode");
+    case Budget:
+        return tr("Budget");
+    case Skills:
+        return tr("Skills");
+    case Owner:
+        return tr("Owner");
+    case Bids:
+        return tr("Bids");
+    case Deadline:
+        return tr("Deadline");
+    case Created:
+        return tr("Posted");
+    default:
+        return {};
     }
 }
 
@@ -117,7 +127,8 @@ QVariant TaskListModel::cellData(const QJsonObject& t, int column, int role) con
         }
         if (tip && t.contains(QLatin1String("escrowAmount")))
             return tr("%1 (in escrow: %2)")
-                .arg(budgetText(t), Formatting::amount(t.value(QLatin1String("escrowAmount")), QStringLiteral("CREDITS")));
+                .arg(budgetText(t),
+                     Formatting::amount(t.value(QLatin1String("escrowAmount")), QStringLiteral("CREDITS")));
         return budgetText(t);
     case Skills:
         return skillsOf(t).join(QStringLiteral(", "));

@@ -10,10 +10,27 @@ class TaskListModel : public ApiListModel
 {
     Q_OBJECT
 public:
-    enum class Scope { Browse, Mine };
-    enum Column { Title, Status, Mode, Budget, Skills, Owner, Bids, Deadline, Created, ColumnCount };
+    enum class Scope
+    {
+        Browse,
+        Mine
+    };
+    enum Column
+    {
+        Title,
+        Status,
+        Mode,
+        Budget,
+        Skills,
+        Owner,
+        Bids,
+        Deadline,
+        Created,
+        ColumnCount
+    };
     Q_ENUM(Column)
-    enum ExtraRole {
+    enum ExtraRole
+    {
         BudgetCentsRole = FirstCustomRole, // qint64, absent for non-numeric budgets
         ModeRole,                          // bid | claim | open
         SkillsRole,                        // QStringList

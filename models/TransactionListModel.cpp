@@ -6,7 +6,8 @@
 
 namespace taskdesk::models {
 
-TransactionListModel::TransactionListModel(ApiClient* client, QObject* parent) : ApiListModel(client, parent) {}
+TransactionListModel::TransactionListModel(ApiClient* client, QObject* parent) : ApiListModel(client, parent)
+{}
 
 int TransactionListModel::columnCount(const QModelIndex& parent) const
 {
@@ -18,13 +19,20 @@ QVariant TransactionListModel::headerData(int section, Qt::Orientation orientati
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return ApiListModel::headerData(section, orientation, role);
     switch (section) {
-    case Kind: return tr("Kind");
-    case Amount: return tr("Amount");
-    case Account: return tr("Account");
-    case Reference: return tr("For");
-    case Memo: return tr("Memo");
-    case Created: return tr("Time");
-    default: return {};
+    case Kind:
+        return tr("Kind");
+    case Amount:
+        return tr("Amount");
+    case Account:
+        return tr("Account");
+    case Reference:
+        return tr("For");
+    case Memo:
+        return tr("Memo");
+    case Created:
+        return tr("Time");
+    default:
+        return {};
     }
 }
 

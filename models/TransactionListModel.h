@@ -10,9 +10,19 @@ class TransactionListModel : public ApiListModel
 {
     Q_OBJECT
 public:
-    enum Column { Kind, Amount, Account, Reference, Memo, Created, ColumnCount };
+    enum Column
+    {
+        Kind,
+        Amount,
+        Account,
+        Reference,
+        Memo,
+        Created,
+        ColumnCount
+    };
     Q_ENUM(Column)
-    enum ExtraRole {
+    enum ExtraRole
+    {
         AmountCentsRole = FirstCustomRole, // qint64, signed
     };
 

@@ -16,7 +16,8 @@ PagedListJob* WalletJobs::transactions(const QString& kind, const QString& curso
 {
     QUrlQuery q = ApiClient::pageQuery(cursor, limit);
     ApiClient::addQuery(q, QStringLiteral("kind"), kind);
-    return m_client->list(QStringLiteral("/api/agent/wallet/transactions"), QStringLiteral("transactions"), q);
+    return m_client->list(QStringLiteral("/api/agent/wallet/transactions"), QStringLiteral("transactions"),
+                          q);
 }
 
 JsonJob* WalletJobs::transfer(const QString& toProfileId, qint64 amountCents, const QString& memo)

@@ -7,7 +7,6 @@
 #include "WebhookDispatcher.h"
 
 #include <QLoggingCategory>
-
 #include <algorithm>
 #include <atomic>
 
@@ -20,7 +19,9 @@ namespace {
 // itself a trusted proxy; anyone else's X-Forwarded-For is ignored (it is the client's to forge).
 void applyForwardedFor(http::Request& req, const std::vector<std::string>& trusted)
 {
-    auto isTrusted = [&](const std::string& a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+    auto isTrusted = [&](const std::string& a) {
+        return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+    };
     if (trusted.empty() || !isTrusted(req.remoteAddress))
         return;
     const auto xff = req.header("x-forwarded-for");
@@ -59,8 +60,7 @@ struct PlatformServer::Impl
     explicit Impl(PlatformServerConfig c)
         : config(std::move(c)), db(config.database), platform{db, clock, config.settings},
           api(platform, config.rateLimits), jobs(platform)
-    {
-    }
+    {}
 
     void scheduleJobs()
     {
@@ -101,7 +101,8 @@ void PlatformServer::start()
     d->http->start();
     d->running = true;
     d->scheduleJobs();
-    d->webhooks = std::make_unique<jobs::WebhookDispatcher>(d->platform, jobs::WebhookDispatcherConfig::fromEnvironment());
+    d->webhooks = std::make_unique<jobs::WebhookDispatcher>(d->platform,
+                                                            jobs::WebhookDispatcherConfig::fromEnvironment());
     d->webhooks->start();
     qCInfo(lcServer).noquote() << "listening on" << QString::fromStdString(baseUrl()) << "database"
                                << QString::fromStdString(d->db.displayName());

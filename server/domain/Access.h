@@ -1,11 +1,10 @@
 #pragma once
 
 #include "Actor.h"
-#include "DomainError.h"
 #include "Database.h"
+#include "DomainError.h"
 
 #include <boost/json.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,8 +38,7 @@ inline std::string queryText(const boost::json::object& query, const char* key)
 
 // Maps the ids of a finished query to JSON, after every row was read (on
 // PostgreSQL a second query inside a row loop would cut the first one short).
-template <class ToJson>
-boost::json::array mapIds(store::Rows& rows, ToJson&& toJson)
+template <class ToJson> boost::json::array mapIds(store::Rows& rows, ToJson&& toJson)
 {
     std::vector<std::string> ids;
     while (rows.next())

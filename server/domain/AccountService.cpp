@@ -10,10 +10,9 @@
 #include "Random.h"
 #include "Scopes.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cctype>
+#include <sodium.h>
 
 namespace taskdesk::domain {
 
@@ -25,7 +24,8 @@ using store::sqlText;
 
 namespace {
 
-const std::vector<std::string> kDenominations = {"USDC", "USDT", "ETH", "SOL", "BTC", "BNB", "MOLT", "USD", "OTHER"};
+const std::vector<std::string> kDenominations = {"USDC", "USDT", "ETH", "SOL",  "BTC",
+                                                 "BNB",  "MOLT", "USD", "OTHER"};
 
 bool validHandle(const std::string& h)
 {
@@ -118,9 +118,10 @@ json::object AccountService::profileSummary(store::Transaction& tx, const std::s
 
 json::object AccountService::profileJson(store::Transaction& tx, const std::string& id, bool self)
 {
-    auto r = tx.query("SELECT id, kind, handle, display_name, bio, skills, links, availability, public_key, roles,"
-                      " exp, credit_score, last_seen_at, created_at, email FROM profiles WHERE id = ?",
-                      {sqlText(id)});
+    auto r =
+        tx.query("SELECT id, kind, handle, display_name, bio, skills, links, availability, public_key, roles,"
+                 " exp, credit_score, last_seen_at, created_at, email FROM profiles WHERE id = ?",
+                 {sqlText(id)});
     if (!r.next())
         throw DomainError::notFound("Profile");
     json::object o;
@@ -226,8 +227,9 @@ json::object AccountService::registerProfile(store::Transaction& tx, const Prepa
     Ledger::ensureAccount(tx, m_p.clock, Ledger::available(id), "available", id);
     Ledger::ensureAccount(tx, m_p.clock, Ledger::pending(id), "pending", id);
     if (m_p.settings.registrationGrantCents > 0)
-        Ledger::transfer(tx, m_p.clock, Ledger::Mint, Ledger::available(id), m_p.settings.registrationGrantCents,
-                         "registration_grant", "profile", id, "Welcome credits");
+        Ledger::transfer(tx, m_p.clock, Ledger::Mint, Ledger::available(id),
+                         m_p.settings.registrationGrantCents, "registration_grant", "profile", id,
+                         "Welcome credits");
 
     json::object out;
     out["profile"] = profileJson(tx, id, true);
@@ -263,12 +265,14 @@ std::string AccountService::checkLogin(const json::object& body)
     return *id;
 }
 
-json::object AccountService::login(store::Transaction& tx, const std::string& profileId, const json::object& body)
+json::object AccountService::login(store::Transaction& tx, const std::string& profileId,
+                                   const json::object& body)
 {
     Input in(body);
     const std::string tokenName = in.optStr("tokenName", 1, 64).value_or("login");
     std::set<std::string> allowed(Scopes::standard().begin(), Scopes::standard().end());
-    const auto roles = Scopes::split(tx.scalarText("SELECT roles FROM profiles WHERE id = ?", {sqlText(profileId)}).value_or(""));
+    const auto roles = Scopes::split(
+        tx.scalarText("SELECT roles FROM profiles WHERE id = ?", {sqlText(profileId)}).value_or(""));
     if (roles.count("support") || roles.count("admin"))
         allowed.insert(Scopes::staff().begin(), Scopes::staff().end());
     bool present;
@@ -284,13 +288,15 @@ json::object AccountService::login(store::Transaction& tx, const std::string& pr
     return out;
 }
 
-json::object AccountService::issueToken(store::Transaction& tx, const std::string& profileId, const std::string& name,
-                                        const std::set<std::string>& scopes, const std::optional<std::string>& expiresAt)
+json::object AccountService::issueToken(store::Transaction& tx, const std::string& profileId,
+                                        const std::string& name, const std::set<std::string>& scopes,
+                                        const std::optional<std::string>& expiresAt)
 {
     const std::string id = newId("tok_");
     const std::string value = "td_" + crypto::Random::base64url(32);
     const std::string now = m_p.clock.nowIso();
-    tx.exec("INSERT INTO tokens(id, profile_id, name, token_hash, scopes, created_at, expires_at) VALUES (?,?,?,?,?,?,?)",
+    tx.exec("INSERT INTO tokens(id, profile_id, name, token_hash, scopes, created_at, expires_at) VALUES "
+            "(?,?,?,?,?,?,?)",
             {sqlText(id), sqlText(profileId), sqlText(name), sqlText(crypto::Digest::sha256Hex(value)),
              sqlText(Scopes::join(scopes)), sqlText(now), sqlOptText(expiresAt)});
     json::object token;
@@ -309,9 +315,10 @@ std::optional<Actor> AccountService::authenticateBearer(store::Transaction& tx, 
 {
     if (tokenValue.size() < 8 || tokenValue.size() > 200)
         return std::nullopt;
-    auto r = tx.query("SELECT t.id, t.profile_id, t.scopes, t.expires_at, t.revoked_at, p.roles, t.last_used_at"
-                      " FROM tokens t JOIN profiles p ON p.id = t.profile_id WHERE t.token_hash = ?",
-                      {sqlText(crypto::Digest::sha256Hex(tokenValue))});
+    auto r =
+        tx.query("SELECT t.id, t.profile_id, t.scopes, t.expires_at, t.revoked_at, p.roles, t.last_used_at"
+                 " FROM tokens t JOIN profiles p ON p.id = t.profile_id WHERE t.token_hash = ?",
+                 {sqlText(crypto::Digest::sha256Hex(tokenValue))});
     if (!r.next() || r.optStr(4))
         return std::nullopt;
     const std::string now = m_p.clock.nowIso();
@@ -341,7 +348,8 @@ void AccountService::touchToken(const std::string& tokenId)
         if (last && *last > cutoff)
             return;
         store::Transaction w(m_p.db, store::Transaction::Mode::Write);
-        w.exec("UPDATE tokens SET last_used_at = ? WHERE id = ?", {sqlText(Clock::toIso(now)), sqlText(tokenId)});
+        w.exec("UPDATE tokens SET last_used_at = ? WHERE id = ?",
+               {sqlText(Clock::toIso(now)), sqlText(tokenId)});
         w.commit();
     } catch (const std::exception&) {
         // Last-use bookkeeping never fails a request.
@@ -357,14 +365,18 @@ json::object AccountService::me(store::Transaction& tx, const Actor& a)
     json::object stats;
     stats["tasksPosted"] = tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ?", {pid}).value_or(0);
     stats["activeBids"] =
-        tx.scalarInt("SELECT COUNT(*) FROM bids WHERE bidder_id = ? AND status = 'active'", {pid}).value_or(0);
-    stats["contractsAsBuyer"] = tx.scalarInt("SELECT COUNT(*) FROM contracts WHERE buyer_id = ?", {pid}).value_or(0);
-    stats["contractsAsSeller"] = tx.scalarInt("SELECT COUNT(*) FROM contracts WHERE seller_id = ?", {pid}).value_or(0);
+        tx.scalarInt("SELECT COUNT(*) FROM bids WHERE bidder_id = ? AND status = 'active'", {pid})
+            .value_or(0);
+    stats["contractsAsBuyer"] =
+        tx.scalarInt("SELECT COUNT(*) FROM contracts WHERE buyer_id = ?", {pid}).value_or(0);
+    stats["contractsAsSeller"] =
+        tx.scalarInt("SELECT COUNT(*) FROM contracts WHERE seller_id = ?", {pid}).value_or(0);
     auto r = tx.query("SELECT COUNT(*), COALESCE(SUM(rating), 0) FROM reviews WHERE subject_id = ?", {pid});
     r.next();
     const auto count = r.i64(0);
-    stats["averageRating"] = count ? json::value(std::round(static_cast<double>(r.i64(1)) / count * 100) / 100)
-                                   : json::value(nullptr);
+    stats["averageRating"] = count
+                                 ? json::value(std::round(static_cast<double>(r.i64(1)) / count * 100) / 100)
+                                 : json::value(nullptr);
     stats["reviewCount"] = count;
     const auto& p = out["profile"].as_object();
     stats["exp"] = p.at("exp");
@@ -388,17 +400,22 @@ json::object AccountService::updateMe(store::Transaction& tx, const Actor& a, co
     in.finish();
     const std::string now = m_p.clock.nowIso();
     if (displayName)
-        tx.exec("UPDATE profiles SET display_name = ? WHERE id = ?", {sqlText(*displayName), sqlText(a.profileId)});
+        tx.exec("UPDATE profiles SET display_name = ? WHERE id = ?",
+                {sqlText(*displayName), sqlText(a.profileId)});
     if (bio)
         tx.exec("UPDATE profiles SET bio = ? WHERE id = ?", {sqlText(*bio), sqlText(a.profileId)});
     if (hasSkills)
-        tx.exec("UPDATE profiles SET skills = ? WHERE id = ?", {sqlText(storeJson(toArray(skills))), sqlText(a.profileId)});
+        tx.exec("UPDATE profiles SET skills = ? WHERE id = ?",
+                {sqlText(storeJson(toArray(skills))), sqlText(a.profileId)});
     if (hasLinks)
-        tx.exec("UPDATE profiles SET links = ? WHERE id = ?", {sqlText(storeJson(toArray(links))), sqlText(a.profileId)});
+        tx.exec("UPDATE profiles SET links = ? WHERE id = ?",
+                {sqlText(storeJson(toArray(links))), sqlText(a.profileId)});
     if (availability)
-        tx.exec("UPDATE profiles SET availability = ? WHERE id = ?", {sqlText(*availability), sqlText(a.profileId)});
+        tx.exec("UPDATE profiles SET availability = ? WHERE id = ?",
+                {sqlText(*availability), sqlText(a.profileId)});
     if (publicKey)
-        tx.exec("UPDATE profiles SET public_key = ? WHERE id = ?", {sqlText(*publicKey), sqlText(a.profileId)});
+        tx.exec("UPDATE profiles SET public_key = ? WHERE id = ?",
+                {sqlText(*publicKey), sqlText(a.profileId)});
     tx.exec("UPDATE profiles SET updated_at = ? WHERE id = ?", {sqlText(now), sqlText(a.profileId)});
     json::object out;
     out["profile"] = profileJson(tx, a.profileId, true);
@@ -412,14 +429,16 @@ json::object AccountService::publicProfile(store::Transaction& tx, const std::st
     return out;
 }
 
-json::object AccountService::profileReviews(store::Transaction& tx, const std::string& id, const json::object& query)
+json::object AccountService::profileReviews(store::Transaction& tx, const std::string& id,
+                                            const json::object& query)
 {
     if (!tx.scalarInt("SELECT 1 FROM profiles WHERE id = ?", {sqlText(id)}))
         throw DomainError::notFound("Profile");
     const auto page = pageFrom(query);
-    auto r = tx.query("SELECT id, contract_id, author_id, rating, text, created_at FROM reviews WHERE subject_id = ?"
-                      " AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
-                      {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r = tx.query(
+        "SELECT id, contract_id, author_id, rating, text, created_at FROM reviews WHERE subject_id = ?"
+        " AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
+        {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     json::array items;
     while (r.next()) {
         json::object o;
@@ -445,7 +464,8 @@ json::object AccountService::publicPayoutMethods(store::Transaction& tx, const s
 {
     if (!tx.scalarInt("SELECT 1 FROM profiles WHERE id = ?", {sqlText(id)}))
         throw DomainError::notFound("Profile");
-    auto r = tx.query("SELECT DISTINCT denomination, network FROM payout_methods WHERE profile_id = ? AND deleted_at IS NULL"
+    auto r = tx.query("SELECT DISTINCT denomination, network FROM payout_methods WHERE profile_id = ? AND "
+                      "deleted_at IS NULL"
                       " ORDER BY denomination",
                       {sqlText(id)});
     json::array items;
@@ -501,7 +521,8 @@ json::object AccountService::createToken(store::Transaction& tx, const Actor& a,
     const auto parentExpiry =
         tx.scalarText("SELECT expires_at FROM tokens WHERE id = ?", {sqlText(a.credentialId)});
     if (expiresAt && parentExpiry && *expiresAt > *parentExpiry)
-        in.fail("expiresAt", "must not be later than the expiry of the token making it (" + *parentExpiry + ")");
+        in.fail("expiresAt",
+                "must not be later than the expiry of the token making it (" + *parentExpiry + ")");
     in.finish();
     auto out = issueToken(tx, a.profileId, name, scopes, expiresAt ? expiresAt : parentExpiry);
     return out;
@@ -554,7 +575,8 @@ json::object AccountService::listPayoutMethods(store::Transaction& tx, const Act
     return out;
 }
 
-json::object AccountService::createPayoutMethod(store::Transaction& tx, const Actor& a, const json::object& body)
+json::object AccountService::createPayoutMethod(store::Transaction& tx, const Actor& a,
+                                                const json::object& body)
 {
     requireScope(a, "profile:write");
     Input in(body);
@@ -569,11 +591,13 @@ json::object AccountService::createPayoutMethod(store::Transaction& tx, const Ac
         throw DomainError::conflict("LIMIT_REACHED", "At most 20 payout methods per profile");
     const std::string id = newId("pay_");
     const std::string now = m_p.clock.nowIso();
-    tx.exec("INSERT INTO payout_methods(id, profile_id, denomination, network, address, memo, created_at, updated_at)"
+    tx.exec("INSERT INTO payout_methods(id, profile_id, denomination, network, address, memo, created_at, "
+            "updated_at)"
             " VALUES (?,?,?,?,?,?,?,?)",
             {sqlText(id), sqlText(a.profileId), sqlText(denom), sqlOptText(network), sqlText(address),
              sqlOptText(memo), sqlText(now), sqlText(now)});
-    auto r = tx.query((std::string("SELECT ") + kPayoutCols + " FROM payout_methods WHERE id = ?").c_str(), {sqlText(id)});
+    auto r = tx.query((std::string("SELECT ") + kPayoutCols + " FROM payout_methods WHERE id = ?").c_str(),
+                      {sqlText(id)});
     r.next();
     json::object out;
     out["payoutMethod"] = payoutJson(r);
@@ -603,7 +627,8 @@ json::object AccountService::updatePayoutMethod(store::Transaction& tx, const Ac
     if (memo)
         tx.exec("UPDATE payout_methods SET memo = ? WHERE id = ?", {sqlText(*memo), sqlText(id)});
     tx.exec("UPDATE payout_methods SET updated_at = ? WHERE id = ?", {sqlText(now), sqlText(id)});
-    auto r = tx.query((std::string("SELECT ") + kPayoutCols + " FROM payout_methods WHERE id = ?").c_str(), {sqlText(id)});
+    auto r = tx.query((std::string("SELECT ") + kPayoutCols + " FROM payout_methods WHERE id = ?").c_str(),
+                      {sqlText(id)});
     r.next();
     json::object out;
     out["payoutMethod"] = payoutJson(r);
@@ -616,7 +641,8 @@ json::object AccountService::deletePayoutMethod(store::Transaction& tx, const Ac
                       {sqlText(id), sqlText(a.profileId)}))
         throw DomainError::notFound("Payout method");
     requireScope(a, "profile:write");
-    tx.exec("UPDATE payout_methods SET deleted_at = ? WHERE id = ?", {sqlText(m_p.clock.nowIso()), sqlText(id)});
+    tx.exec("UPDATE payout_methods SET deleted_at = ? WHERE id = ?",
+            {sqlText(m_p.clock.nowIso()), sqlText(id)});
     json::object out;
     out["deleted"] = true;
     out["id"] = id;
@@ -660,8 +686,7 @@ json::object AccountService::createKey(store::Transaction& tx, const Actor& a, c
     const std::string purpose = in.requiredEnum("purpose", {"encryption", "signing"});
     const std::string algorithm = in.requiredEnum("algorithm", {"x25519", "ed25519"});
     const std::string publicKey = in.str("publicKey", 1, 100);
-    if (!purpose.empty() && !algorithm.empty() &&
-        ((purpose == "encryption") != (algorithm == "x25519")))
+    if (!purpose.empty() && !algorithm.empty() && ((purpose == "encryption") != (algorithm == "x25519")))
         in.fail("algorithm", "encryption keys are x25519 and signing keys ed25519");
     if (!publicKey.empty() && !validPublicKey(publicKey))
         in.fail("publicKey", "must be 32 bytes in standard base64");
@@ -675,8 +700,9 @@ json::object AccountService::createKey(store::Transaction& tx, const Actor& a, c
             " VALUES (?,?,?,?,?,?,?)",
             {sqlText(id), sqlText(a.profileId), sqlText(label), sqlText(purpose), sqlText(algorithm),
              sqlText(publicKey), sqlText(m_p.clock.nowIso())});
-    auto r = tx.query("SELECT id, label, purpose, algorithm, public_key, created_at FROM profile_keys WHERE id = ?",
-                      {sqlText(id)});
+    auto r = tx.query(
+        "SELECT id, label, purpose, algorithm, public_key, created_at FROM profile_keys WHERE id = ?",
+        {sqlText(id)});
     r.next();
     json::object out;
     out["key"] = keyJson(r);
@@ -689,7 +715,8 @@ json::object AccountService::deleteKey(store::Transaction& tx, const Actor& a, c
                       {sqlText(id), sqlText(a.profileId)}))
         throw DomainError::notFound("Key");
     requireScope(a, "keys:write");
-    tx.exec("UPDATE profile_keys SET deleted_at = ? WHERE id = ?", {sqlText(m_p.clock.nowIso()), sqlText(id)});
+    tx.exec("UPDATE profile_keys SET deleted_at = ? WHERE id = ?",
+            {sqlText(m_p.clock.nowIso()), sqlText(id)});
     json::object out;
     out["deleted"] = true;
     out["id"] = id;
@@ -714,10 +741,13 @@ json::object AccountService::stats(store::Transaction& tx, const Actor& a)
     json::object tasks;
     tasks["published"] = tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ?", {pid}).value_or(0);
     tasks["completed"] =
-        tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ? AND status = 'completed'", {pid}).value_or(0);
+        tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ? AND status = 'completed'", {pid})
+            .value_or(0);
     tasks["cancelled"] =
-        tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ? AND status = 'cancelled'", {pid}).value_or(0);
-    // The skills marketplace is not part of this server version yet; its counters are zero by fact, not by stub.
+        tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ? AND status = 'cancelled'", {pid})
+            .value_or(0);
+    // The skills marketplace is not part of this server version yet; its counters are zero by fact, not by
+    // stub.
     json::object skills;
     skills["published"] = 0;
     skills["hired"] = 0;
@@ -726,8 +756,9 @@ json::object AccountService::stats(store::Transaction& tx, const Actor& a)
     auto sumSince = [&](const char* sql, const std::string& since) {
         return tx.scalarInt(sql, {pendingAcct, sqlText(since)}).value_or(0);
     };
-    const char* earnSql = "SELECT COALESCE(SUM(amount),0) FROM transfers WHERE to_account = ? AND kind = 'payout'"
-                          " AND created_at >= ?";
+    const char* earnSql =
+        "SELECT COALESCE(SUM(amount),0) FROM transfers WHERE to_account = ? AND kind = 'payout'"
+        " AND created_at >= ?";
     json::object earnings;
     earnings["total"] = money(sumSince(earnSql, ""));
     earnings["thisMonth"] = money(sumSince(earnSql, monthStart));
@@ -752,7 +783,8 @@ bool AccountService::grantRole(store::Transaction& tx, const std::string& handle
         return false;
     auto set = Scopes::split(*roles);
     set.insert(role);
-    tx.exec("UPDATE profiles SET roles = ? WHERE handle_key = ?", {sqlText(Scopes::join(set)), sqlText(lower(handle))});
+    tx.exec("UPDATE profiles SET roles = ? WHERE handle_key = ?",
+            {sqlText(Scopes::join(set)), sqlText(lower(handle))});
     return true;
 }
 

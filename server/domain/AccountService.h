@@ -4,7 +4,6 @@
 #include "Platform.h"
 
 #include <boost/json.hpp>
-
 #include <optional>
 #include <string>
 
@@ -28,7 +27,8 @@ public:
     boost::json::object registerProfile(store::Transaction& tx, const PreparedRegistration& reg);
     // Verifies the password outside a transaction; returns the profile id.
     std::string checkLogin(const boost::json::object& body);
-    boost::json::object login(store::Transaction& tx, const std::string& profileId, const boost::json::object& body);
+    boost::json::object login(store::Transaction& tx, const std::string& profileId,
+                              const boost::json::object& body);
 
     std::optional<Actor> authenticateBearer(store::Transaction& tx, const std::string& tokenValue);
     // Records token use at most once a minute (its own small write).
@@ -37,7 +37,8 @@ public:
     boost::json::object me(store::Transaction& tx, const Actor& a);
     boost::json::object updateMe(store::Transaction& tx, const Actor& a, const boost::json::object& body);
     boost::json::object publicProfile(store::Transaction& tx, const std::string& id);
-    boost::json::object profileReviews(store::Transaction& tx, const std::string& id, const boost::json::object& query);
+    boost::json::object profileReviews(store::Transaction& tx, const std::string& id,
+                                       const boost::json::object& query);
     boost::json::object publicPayoutMethods(store::Transaction& tx, const std::string& id);
 
     boost::json::object listTokens(store::Transaction& tx, const Actor& a);
@@ -45,7 +46,8 @@ public:
     boost::json::object revokeToken(store::Transaction& tx, const Actor& a, const std::string& id);
 
     boost::json::object listPayoutMethods(store::Transaction& tx, const Actor& a);
-    boost::json::object createPayoutMethod(store::Transaction& tx, const Actor& a, const boost::json::object& body);
+    boost::json::object createPayoutMethod(store::Transaction& tx, const Actor& a,
+                                           const boost::json::object& body);
     boost::json::object updatePayoutMethod(store::Transaction& tx, const Actor& a, const std::string& id,
                                            const boost::json::object& body);
     boost::json::object deletePayoutMethod(store::Transaction& tx, const Actor& a, const std::string& id);
@@ -63,8 +65,9 @@ public:
     static boost::json::object profileSummary(store::Transaction& tx, const std::string& id);
 
 private:
-    boost::json::object issueToken(store::Transaction& tx, const std::string& profileId, const std::string& name,
-                                   const std::set<std::string>& scopes, const std::optional<std::string>& expiresAt);
+    boost::json::object issueToken(store::Transaction& tx, const std::string& profileId,
+                                   const std::string& name, const std::set<std::string>& scopes,
+                                   const std::optional<std::string>& expiresAt);
     boost::json::object profileJson(store::Transaction& tx, const std::string& id, bool self);
     Platform& m_p;
 };

@@ -29,7 +29,8 @@ struct BidRow
 
 std::optional<BidRow> loadBid(store::Transaction& tx, const std::string& id)
 {
-    auto r = tx.query("SELECT id, task_id, bidder_id, status, proposed_cents FROM bids WHERE id = ?", {sqlText(id)});
+    auto r = tx.query("SELECT id, task_id, bidder_id, status, proposed_cents FROM bids WHERE id = ?",
+                      {sqlText(id)});
     if (!r.next())
         return std::nullopt;
     return BidRow{r.str(0), r.str(1), r.str(2), r.str(3), r.optI64(4)};
@@ -98,7 +99,8 @@ Price readPrice(Input& in, const TaskRecord& t, bool required, const char* textF
         }
     }
     if (p.cents && t.budgetCents && *p.cents > *t.budgetCents)
-        in.fail(amountField, "may not exceed the task's escrowed budget of " + moneyText(*t.budgetCents) + " CREDITS");
+        in.fail(amountField,
+                "may not exceed the task's escrowed budget of " + moneyText(*t.budgetCents) + " CREDITS");
     return p;
 }
 
@@ -118,15 +120,17 @@ json::object counterOfferJson(store::Rows& r)
     o["updatedAt"] = r.str(10);
     return o;
 }
-constexpr const char* kCoCols = "id, bid_id, price_text, proposed_cents, eta_days, approach, message, status, reason, created_at, updated_at";
+constexpr const char* kCoCols = "id, bid_id, price_text, proposed_cents, eta_days, approach, message, "
+                                "status, reason, created_at, updated_at";
 
 } // namespace
 
 json::object BidService::bidJson(store::Transaction& tx, const std::string& id)
 {
-    auto r = tx.query("SELECT id, task_id, bidder_id, price_text, proposed_cents, eta_days, approach, status, reason,"
-                      " created_at, updated_at FROM bids WHERE id = ?",
-                      {sqlText(id)});
+    auto r = tx.query(
+        "SELECT id, task_id, bidder_id, price_text, proposed_cents, eta_days, approach, status, reason,"
+        " created_at, updated_at FROM bids WHERE id = ?",
+        {sqlText(id)});
     if (!r.next())
         throw DomainError::notFound("Bid");
     json::object o;
@@ -145,7 +149,8 @@ json::object BidService::bidJson(store::Transaction& tx, const std::string& id)
     return o;
 }
 
-json::object BidService::create(store::Transaction& tx, const Actor& a, const std::string& taskId, const json::object& body)
+json::object BidService::create(store::Transaction& tx, const Actor& a, const std::string& taskId,
+                                const json::object& body)
 {
     TaskRecord::lockForWrite(tx, taskId);
     const auto t = TaskRecord::loadForAction(tx, taskId);
@@ -168,12 +173,14 @@ json::object BidService::create(store::Transaction& tx, const Actor& a, const st
         throw DomainError::conflict("DUPLICATE_BID", "You already have an active bid on this task");
     const std::string id = newId("bid_");
     const std::string now = m_p.clock.nowIso();
-    tx.exec("INSERT INTO bids(id, task_id, bidder_id, price_text, proposed_cents, eta_days, approach, status, created_at, updated_at)"
+    tx.exec("INSERT INTO bids(id, task_id, bidder_id, price_text, proposed_cents, eta_days, approach, "
+            "status, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?,'active',?,?)",
             {sqlText(id), sqlText(taskId), sqlText(a.profileId), sqlText(price.text),
-             price.cents ? sqlInt(*price.cents) : sqlNull(), eta ? sqlInt(*eta) : sqlNull(), sqlOptText(approach),
-             sqlText(now), sqlText(now)});
-    Notifier::notify(tx, m_p.clock, t.ownerId, "bid.received", "bid", id, "New bid on " + t.title + ": " + price.text);
+             price.cents ? sqlInt(*price.cents) : sqlNull(), eta ? sqlInt(*eta) : sqlNull(),
+             sqlOptText(approach), sqlText(now), sqlText(now)});
+    Notifier::notify(tx, m_p.clock, t.ownerId, "bid.received", "bid", id,
+                     "New bid on " + t.title + ": " + price.text);
     json::object out;
     out["bid"] = bidJson(tx, id);
     return out;
@@ -184,10 +191,11 @@ json::object BidService::listMine(store::Transaction& tx, const Actor& a, const 
     requireScope(a, "bids:read");
     auto q = [&](const char* k) { return queryText(query, k); };
     const auto page = pageFrom(query);
-    auto r = tx.query("SELECT id FROM bids WHERE bidder_id = ? AND (? = '' OR status = ?) AND (? = '' OR task_id = ?)"
-                      " AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
-                      {sqlText(a.profileId), sqlText(q("status")), sqlText(q("status")), sqlText(q("taskId")),
-                       sqlText(q("taskId")), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r = tx.query(
+        "SELECT id FROM bids WHERE bidder_id = ? AND (? = '' OR status = ?) AND (? = '' OR task_id = ?)"
+        " AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
+        {sqlText(a.profileId), sqlText(q("status")), sqlText(q("status")), sqlText(q("taskId")),
+         sqlText(q("taskId")), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     std::vector<std::string> ids;
     while (r.next())
         ids.push_back(r.str(0));
@@ -219,10 +227,11 @@ json::object BidService::listForTask(store::Transaction& tx, const Actor& a, con
     std::string status;
     if (const auto* s = query.if_contains("status"); s && s->is_string())
         status = std::string(s->as_string());
-    auto r = tx.query("SELECT id FROM bids WHERE task_id = ? AND (? = '' OR status = ?) AND (? = '' OR id < ?)"
-                      " ORDER BY id DESC LIMIT ?",
-                      {sqlText(taskId), sqlText(status), sqlText(status), sqlText(page.cursor), sqlText(page.cursor),
-                       sqlInt(page.limit + 1)});
+    auto r =
+        tx.query("SELECT id FROM bids WHERE task_id = ? AND (? = '' OR status = ?) AND (? = '' OR id < ?)"
+                 " ORDER BY id DESC LIMIT ?",
+                 {sqlText(taskId), sqlText(status), sqlText(status), sqlText(page.cursor),
+                  sqlText(page.cursor), sqlInt(page.limit + 1)});
     json::array items = mapIds(r, [&](const std::string& id) { return bidJson(tx, id); });
     json::object out;
     finishPage(out, "bids", std::move(items), page.limit);
@@ -238,7 +247,8 @@ json::object BidService::get(store::Transaction& tx, const Actor& a, const std::
     return out;
 }
 
-json::object BidService::update(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
+json::object BidService::update(store::Transaction& tx, const Actor& a, const std::string& id,
+                                const json::object& body)
 {
     lockTaskOfBid(tx, id);
     auto [b, t] = loadForParty(tx, id, a);
@@ -270,13 +280,16 @@ json::object BidService::update(store::Transaction& tx, const Actor& a, const st
     if (action == "withdraw") {
         tx.exec("UPDATE bids SET status = 'withdrawn', reason = ?, updated_at = ? WHERE id = ?",
                 {sqlOptText(reason), sqlText(now), sqlText(id)});
-        tx.exec("UPDATE counter_offers SET status = 'withdrawn', updated_at = ? WHERE bid_id = ? AND status = 'pending'",
+        tx.exec("UPDATE counter_offers SET status = 'withdrawn', updated_at = ? WHERE bid_id = ? AND status "
+                "= 'pending'",
                 {sqlText(now), sqlText(id)});
-        Notifier::notify(tx, m_p.clock, t.ownerId, "bid.withdrawn", "bid", id, "A bid on " + t.title + " was withdrawn");
+        Notifier::notify(tx, m_p.clock, t.ownerId, "bid.withdrawn", "bid", id,
+                         "A bid on " + t.title + " was withdrawn");
     } else if (action == "reject") {
         tx.exec("UPDATE bids SET status = 'rejected', reason = ?, updated_at = ? WHERE id = ?",
                 {sqlOptText(reason), sqlText(now), sqlText(id)});
-        tx.exec("UPDATE counter_offers SET status = 'withdrawn', updated_at = ? WHERE bid_id = ? AND status = 'pending'",
+        tx.exec("UPDATE counter_offers SET status = 'withdrawn', updated_at = ? WHERE bid_id = ? AND status "
+                "= 'pending'",
                 {sqlText(now), sqlText(id)});
         Notifier::notify(tx, m_p.clock, b.bidder, "bid.rejected", "bid", id,
                          "Your bid on " + t.title + " was rejected" + (reason ? ": " + *reason : ""));
@@ -303,8 +316,9 @@ json::object BidService::listCounterOffers(store::Transaction& tx, const Actor& 
 {
     loadForParty(tx, bidId, a);
     requireScope(a, "bids:read");
-    auto r = tx.query((std::string("SELECT ") + kCoCols + " FROM counter_offers WHERE bid_id = ? ORDER BY id DESC").c_str(),
-                      {sqlText(bidId)});
+    auto r = tx.query(
+        (std::string("SELECT ") + kCoCols + " FROM counter_offers WHERE bid_id = ? ORDER BY id DESC").c_str(),
+        {sqlText(bidId)});
     json::array items;
     while (r.next())
         items.push_back(counterOfferJson(r));
@@ -330,29 +344,36 @@ json::object BidService::createCounterOffer(store::Transaction& tx, const Actor&
     in.finish();
     if (b.status != "active" || t.status != "open")
         throw DomainError::conflict("BID_NOT_ACTIVE", "This bid is no longer active");
-    if (tx.scalarInt("SELECT 1 FROM counter_offers WHERE bid_id = ? AND status = 'pending'", {sqlText(bidId)}))
-        throw DomainError::conflict("COUNTER_OFFER_PENDING", "A counter-offer is already pending on this bid");
+    if (tx.scalarInt("SELECT 1 FROM counter_offers WHERE bid_id = ? AND status = 'pending'",
+                     {sqlText(bidId)}))
+        throw DomainError::conflict("COUNTER_OFFER_PENDING",
+                                    "A counter-offer is already pending on this bid");
     const std::string id = newId("cof_");
     const std::string now = m_p.clock.nowIso();
-    tx.exec("INSERT INTO counter_offers(id, bid_id, price_text, proposed_cents, eta_days, approach, message, status,"
+    tx.exec("INSERT INTO counter_offers(id, bid_id, price_text, proposed_cents, eta_days, approach, message, "
+            "status,"
             " created_at, updated_at) VALUES (?,?,?,?,?,?,?,'pending',?,?)",
             {sqlText(id), sqlText(bidId), sqlText(price.text), price.cents ? sqlInt(*price.cents) : sqlNull(),
-             eta ? sqlInt(*eta) : sqlNull(), sqlOptText(approach), sqlOptText(message), sqlText(now), sqlText(now)});
+             eta ? sqlInt(*eta) : sqlNull(), sqlOptText(approach), sqlOptText(message), sqlText(now),
+             sqlText(now)});
     Notifier::notify(tx, m_p.clock, b.bidder, "bid.counter_offer", "bid", bidId,
                      "Counter-offer on your bid for " + t.title + ": " + price.text);
-    auto r = tx.query((std::string("SELECT ") + kCoCols + " FROM counter_offers WHERE id = ?").c_str(), {sqlText(id)});
+    auto r = tx.query((std::string("SELECT ") + kCoCols + " FROM counter_offers WHERE id = ?").c_str(),
+                      {sqlText(id)});
     r.next();
     json::object out;
     out["counterOffer"] = counterOfferJson(r);
     return out;
 }
 
-json::object BidService::withdrawCounterOffer(store::Transaction& tx, const Actor& a, const std::string& bidId,
-                                              const std::string& coId, const json::object& body)
+json::object BidService::withdrawCounterOffer(store::Transaction& tx, const Actor& a,
+                                              const std::string& bidId, const std::string& coId,
+                                              const json::object& body)
 {
     lockTaskOfBid(tx, bidId);
     auto [b, t] = loadForParty(tx, bidId, a);
-    auto status = tx.scalarText("SELECT status FROM counter_offers WHERE id = ? AND bid_id = ?", {sqlText(coId), sqlText(bidId)});
+    auto status = tx.scalarText("SELECT status FROM counter_offers WHERE id = ? AND bid_id = ?",
+                                {sqlText(coId), sqlText(bidId)});
     if (!status)
         throw DomainError::notFound("Counter-offer");
     if (t.ownerId != a.profileId)
@@ -365,7 +386,8 @@ json::object BidService::withdrawCounterOffer(store::Transaction& tx, const Acto
         throw DomainError::conflict("STATE_CONFLICT", "This counter-offer is no longer pending");
     tx.exec("UPDATE counter_offers SET status = 'withdrawn', updated_at = ? WHERE id = ?",
             {sqlText(m_p.clock.nowIso()), sqlText(coId)});
-    auto r = tx.query((std::string("SELECT ") + kCoCols + " FROM counter_offers WHERE id = ?").c_str(), {sqlText(coId)});
+    auto r = tx.query((std::string("SELECT ") + kCoCols + " FROM counter_offers WHERE id = ?").c_str(),
+                      {sqlText(coId)});
     r.next();
     json::object out;
     out["counterOffer"] = counterOfferJson(r);
@@ -377,7 +399,8 @@ json::object BidService::respondCounterOffer(store::Transaction& tx, const Actor
 {
     lockTaskOfBid(tx, bidId);
     auto [b, t] = loadForParty(tx, bidId, a);
-    auto r0 = tx.query("SELECT status, price_text, proposed_cents, eta_days, approach FROM counter_offers WHERE id = ? AND bid_id = ?",
+    auto r0 = tx.query("SELECT status, price_text, proposed_cents, eta_days, approach FROM counter_offers "
+                       "WHERE id = ? AND bid_id = ?",
                        {sqlText(coId), sqlText(bidId)});
     if (!r0.next())
         throw DomainError::notFound("Counter-offer");
@@ -397,7 +420,8 @@ json::object BidService::respondCounterOffer(store::Transaction& tx, const Actor
         throw DomainError::conflict("BID_NOT_ACTIVE", "This bid is no longer active");
     const std::string now = m_p.clock.nowIso();
     if (accept) {
-        tx.exec("UPDATE counter_offers SET status = 'accepted', updated_at = ? WHERE id = ?", {sqlText(now), sqlText(coId)});
+        tx.exec("UPDATE counter_offers SET status = 'accepted', updated_at = ? WHERE id = ?",
+                {sqlText(now), sqlText(coId)});
         tx.exec("UPDATE bids SET price_text = ?, proposed_cents = ?, eta_days = COALESCE(?, eta_days),"
                 " approach = COALESCE(?, approach), updated_at = ? WHERE id = ?",
                 {sqlText(priceText), cents ? sqlInt(*cents) : sqlNull(), eta ? sqlInt(*eta) : sqlNull(),
@@ -410,7 +434,8 @@ json::object BidService::respondCounterOffer(store::Transaction& tx, const Actor
         Notifier::notify(tx, m_p.clock, t.ownerId, "bid.counter_offer_rejected", "bid", bidId,
                          "Your counter-offer on " + t.title + " was rejected");
     }
-    auto r = tx.query((std::string("SELECT ") + kCoCols + " FROM counter_offers WHERE id = ?").c_str(), {sqlText(coId)});
+    auto r = tx.query((std::string("SELECT ") + kCoCols + " FROM counter_offers WHERE id = ?").c_str(),
+                      {sqlText(coId)});
     r.next();
     json::object out;
     out["counterOffer"] = counterOfferJson(r);

@@ -14,7 +14,10 @@ class Clock
 {
 public:
     virtual ~Clock() = default;
-    virtual TimePoint now() const { return std::chrono::system_clock::now() + std::chrono::milliseconds(m_offsetMs.load()); }
+    virtual TimePoint now() const
+    {
+        return std::chrono::system_clock::now() + std::chrono::milliseconds(m_offsetMs.load());
+    }
     // Moves this clock forward (tests and the sandbox's fast-forward only).
     void advance(std::chrono::milliseconds by) { m_offsetMs += by.count(); }
 

@@ -29,13 +29,14 @@ struct ContractRow
     std::optional<std::string> cancelAppliedBy;
 };
 
-constexpr const char* kContractCols =
-    "id, task_id, bid_id, kind, buyer_id, seller_id, price_text, status, price_cents, escrowed, submission_count,"
-    " rejection_count, cancel_applied_by";
+constexpr const char* kContractCols = "id, task_id, bid_id, kind, buyer_id, seller_id, price_text, status, "
+                                      "price_cents, escrowed, submission_count,"
+                                      " rejection_count, cancel_applied_by";
 
 std::optional<ContractRow> loadContract(store::Transaction& tx, const std::string& id)
 {
-    auto r = tx.query((std::string("SELECT ") + kContractCols + " FROM contracts WHERE id = ?").c_str(), {sqlText(id)});
+    auto r = tx.query((std::string("SELECT ") + kContractCols + " FROM contracts WHERE id = ?").c_str(),
+                      {sqlText(id)});
     if (!r.next())
         return std::nullopt;
     ContractRow c;
@@ -73,7 +74,8 @@ SubmissionPackage SubmissionPackage::parse(const json::object& body)
     Input in(body);
     SubmissionPackage p;
     p.deliverableUrl = in.optStr("deliverableUrl", 1, 2000);
-    if (p.deliverableUrl && p.deliverableUrl->rfind("https://", 0) != 0 && p.deliverableUrl->rfind("http://", 0) != 0)
+    if (p.deliverableUrl && p.deliverableUrl->rfind("https://", 0) != 0 &&
+        p.deliverableUrl->rfind("http://", 0) != 0)
         in.fail("deliverableUrl", "must be an http(s) URL");
     p.summaryText = in.optStr("summaryText", 1, 20000);
     p.notes = in.optStr("notes", 0, 20000);
@@ -189,20 +191,24 @@ std::string ContractService::insertSubmission(store::Transaction& tx, const Plat
     const std::string id = newId("sub_");
     const auto now = p.clock.now();
     const std::string due = Clock::toIso(now + std::chrono::hours(t.reviewWindowHours));
-    tx.exec("INSERT INTO submissions(id, task_id, contract_id, submitter_id, deliverable_url, summary_text, output,"
-            " attachments, notes, status, verification_passed, verification_detail, review_due_at, created_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,'pending',?,?,?,?)",
-            {sqlText(id), sqlText(t.id), sqlOptText(contractId), sqlText(submitterId), sqlOptText(pkg.deliverableUrl),
-             sqlOptText(pkg.summaryText), pkg.output.is_null() ? sqlNull() : sqlText(storeJson(pkg.output)),
-             sqlText(storeJson(pkg.attachments)), sqlOptText(pkg.notes),
-             passed ? sqlInt(*passed ? 1 : 0) : sqlNull(), sqlOptText(detail), sqlText(due),
-             sqlText(Clock::toIso(now))});
+    tx.exec(
+        "INSERT INTO submissions(id, task_id, contract_id, submitter_id, deliverable_url, summary_text, "
+        "output,"
+        " attachments, notes, status, verification_passed, verification_detail, review_due_at, created_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,'pending',?,?,?,?)",
+        {sqlText(id), sqlText(t.id), sqlOptText(contractId), sqlText(submitterId),
+         sqlOptText(pkg.deliverableUrl), sqlOptText(pkg.summaryText),
+         pkg.output.is_null() ? sqlNull() : sqlText(storeJson(pkg.output)),
+         sqlText(storeJson(pkg.attachments)), sqlOptText(pkg.notes),
+         passed ? sqlInt(*passed ? 1 : 0) : sqlNull(), sqlOptText(detail), sqlText(due),
+         sqlText(Clock::toIso(now))});
     return id;
 }
 
 std::string ContractService::createContract(store::Transaction& tx, const Platform& p, const TaskRecord& t,
                                             const std::string& kind, const std::string& bidId,
-                                            const std::string& sellerId, std::optional<std::int64_t> priceCents,
+                                            const std::string& sellerId,
+                                            std::optional<std::int64_t> priceCents,
                                             const std::string& priceText, const json::object& payment,
                                             const std::string& status)
 {
@@ -215,8 +221,8 @@ std::string ContractService::createContract(store::Transaction& tx, const Platfo
         if (*priceCents > held)
             throw DomainError::conflict("STATE_CONFLICT", "The agreed price exceeds the escrowed budget");
         if (held > *priceCents)
-            Ledger::transfer(tx, p.clock, t.escrowAccount(), Ledger::available(t.ownerId), held - *priceCents, "refund",
-                             "task", t.id, "Escrow above the agreed price");
+            Ledger::transfer(tx, p.clock, t.escrowAccount(), Ledger::available(t.ownerId), held - *priceCents,
+                             "refund", "task", t.id, "Escrow above the agreed price");
     }
     json::object terms;
     terms["taskTitle"] = t.title;
@@ -227,21 +233,24 @@ std::string ContractService::createContract(store::Transaction& tx, const Platfo
     terms["currency"] = t.currency ? json::value(*t.currency) : json::value(nullptr);
     terms["reviewWindowHours"] = t.reviewWindowHours;
     terms["deadline"] = t.deadline ? json::value(*t.deadline) : json::value(nullptr);
-    tx.exec("INSERT INTO contracts(id, task_id, bid_id, kind, buyer_id, seller_id, price_cents, price_text, currency,"
-            " escrowed, status, terms, payment, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            {sqlText(id), sqlText(t.id), bidId.empty() ? sqlNull() : sqlText(bidId), sqlText(kind),
-             sqlText(t.ownerId), sqlText(sellerId), priceCents ? sqlInt(*priceCents) : sqlNull(), sqlText(priceText),
-             sqlOptText(t.currency), sqlInt(escrowed ? 1 : 0), sqlText(status), sqlText(storeJson(terms)),
-             sqlText(storeJson(payment)), sqlText(now), sqlText(now)});
+    tx.exec(
+        "INSERT INTO contracts(id, task_id, bid_id, kind, buyer_id, seller_id, price_cents, price_text, "
+        "currency,"
+        " escrowed, status, terms, payment, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        {sqlText(id), sqlText(t.id), bidId.empty() ? sqlNull() : sqlText(bidId), sqlText(kind),
+         sqlText(t.ownerId), sqlText(sellerId), priceCents ? sqlInt(*priceCents) : sqlNull(),
+         sqlText(priceText), sqlOptText(t.currency), sqlInt(escrowed ? 1 : 0), sqlText(status),
+         sqlText(storeJson(terms)), sqlText(storeJson(payment)), sqlText(now), sqlText(now)});
     return id;
 }
 
 json::object ContractService::contractJson(store::Transaction& tx, const std::string& id)
 {
-    auto r = tx.query("SELECT id, task_id, bid_id, kind, buyer_id, seller_id, price_cents, price_text, currency, escrowed,"
-                      " status, terms, payment, submission_count, rejection_count, cancel_applied_by, cancel_reason,"
-                      " review_due_at, created_at, updated_at, closed_at FROM contracts WHERE id = ?",
-                      {sqlText(id)});
+    auto r = tx.query(
+        "SELECT id, task_id, bid_id, kind, buyer_id, seller_id, price_cents, price_text, currency, escrowed,"
+        " status, terms, payment, submission_count, rejection_count, cancel_applied_by, cancel_reason,"
+        " review_due_at, created_at, updated_at, closed_at FROM contracts WHERE id = ?",
+        {sqlText(id)});
     if (!r.next())
         throw DomainError::notFound("Contract");
     auto optS = [&](int i) { return r.textOrNull(i); };
@@ -290,8 +299,9 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
     const auto t = TaskRecord::loadVisible(tx, taskId, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner can hire");
-    auto r = tx.query("SELECT bidder_id, status, price_text, proposed_cents FROM bids WHERE id = ? AND task_id = ?",
-                      {sqlText(bidId), sqlText(taskId)});
+    auto r = tx.query(
+        "SELECT bidder_id, status, price_text, proposed_cents FROM bids WHERE id = ? AND task_id = ?",
+        {sqlText(bidId), sqlText(taskId)});
     if (!r.next())
         throw DomainError::notFound("Bid");
     const std::string bidder = r.str(0), bidStatus = r.str(1), priceText = r.str(2);
@@ -303,9 +313,10 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
     const auto token = pin.optStr("preferredToken", 1, 20);
     json::object payment;
     if (payoutMethodId) {
-        auto pm = tx.query("SELECT denomination, network, address, memo FROM payout_methods WHERE id = ? AND profile_id = ?"
-                           " AND deleted_at IS NULL",
-                           {sqlText(*payoutMethodId), sqlText(bidder)});
+        auto pm = tx.query(
+            "SELECT denomination, network, address, memo FROM payout_methods WHERE id = ? AND profile_id = ?"
+            " AND deleted_at IS NULL",
+            {sqlText(*payoutMethodId), sqlText(bidder)});
         if (!pm.next()) {
             pin.fail("payoutMethodId", "is not one of the seller's payout methods");
         } else {
@@ -334,20 +345,25 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
                 {sqlText(now), sqlText(taskId)}) != 1)
         throw DomainError::conflict("TASK_NOT_OPEN", "This task is no longer open");
     const std::string cid = createContract(tx, m_p, t, "bid", bidId, bidder, price, priceText, payment);
-    tx.exec("UPDATE bids SET status = 'accepted', updated_at = ? WHERE id = ?", {sqlText(now), sqlText(bidId)});
+    tx.exec("UPDATE bids SET status = 'accepted', updated_at = ? WHERE id = ?",
+            {sqlText(now), sqlText(bidId)});
     std::vector<std::string> losers;
     {
-        auto o = tx.query("SELECT bidder_id FROM bids WHERE task_id = ? AND status = 'active'", {sqlText(taskId)});
+        auto o =
+            tx.query("SELECT bidder_id FROM bids WHERE task_id = ? AND status = 'active'", {sqlText(taskId)});
         while (o.next())
             losers.push_back(o.str(0));
     }
-    tx.exec("UPDATE bids SET status = 'rejected', reason = 'another bid was hired', updated_at = ? WHERE task_id = ? AND status = 'active'",
+    tx.exec("UPDATE bids SET status = 'rejected', reason = 'another bid was hired', updated_at = ? WHERE "
+            "task_id = ? AND status = 'active'",
             {sqlText(now), sqlText(taskId)});
-    tx.exec("UPDATE counter_offers SET status = 'withdrawn', updated_at = ? WHERE status = 'pending' AND bid_id IN"
+    tx.exec("UPDATE counter_offers SET status = 'withdrawn', updated_at = ? WHERE status = 'pending' AND "
+            "bid_id IN"
             " (SELECT id FROM bids WHERE task_id = ?)",
             {sqlText(now), sqlText(taskId)});
     for (const auto& l : losers)
-        Notifier::notify(tx, m_p.clock, l, "bid.rejected", "task", taskId, "Another bid was hired for " + t.title);
+        Notifier::notify(tx, m_p.clock, l, "bid.rejected", "task", taskId,
+                         "Another bid was hired for " + t.title);
     Notifier::notify(tx, m_p.clock, bidder, "bid.accepted", "contract", cid, "You were hired for " + t.title);
     json::object out;
     out["contract"] = contractJson(tx, cid);
@@ -363,10 +379,12 @@ json::object ContractService::list(store::Transaction& tx, const Actor& a, const
         throw DomainError::invalid("role", "must be buyer or seller");
     const std::string status = q("status");
     const auto page = pageFrom(query);
-    auto r = tx.query("SELECT id FROM contracts WHERE ((? IN ('', 'buyer') AND buyer_id = ?) OR (? IN ('', 'seller') AND seller_id = ?))"
-                      " AND (? = '' OR status = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
-                      {sqlText(role), sqlText(a.profileId), sqlText(role), sqlText(a.profileId), sqlText(status),
-                       sqlText(status), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r =
+        tx.query("SELECT id FROM contracts WHERE ((? IN ('', 'buyer') AND buyer_id = ?) OR (? IN ('', "
+                 "'seller') AND seller_id = ?))"
+                 " AND (? = '' OR status = ?) AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
+                 {sqlText(role), sqlText(a.profileId), sqlText(role), sqlText(a.profileId), sqlText(status),
+                  sqlText(status), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     json::array items = mapIds(r, [&](const std::string& id) { return contractJson(tx, id); });
     json::object out;
     finishPage(out, "contracts", std::move(items), page.limit);
@@ -382,7 +400,8 @@ json::object ContractService::get(store::Transaction& tx, const Actor& a, const 
     return out;
 }
 
-json::object ContractService::submit(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
+json::object ContractService::submit(store::Transaction& tx, const Actor& a, const std::string& id,
+                                     const json::object& body)
 {
     const auto c = loadForParty(tx, id, a);
     if (c.seller != a.profileId)
@@ -390,7 +409,8 @@ json::object ContractService::submit(store::Transaction& tx, const Actor& a, con
     requireScope(a, "submissions:write");
     const auto pkg = SubmissionPackage::parse(body);
     if (c.status != "in_progress" && c.status != "rejected")
-        throw DomainError::conflict("STATE_CONFLICT", "This contract is not awaiting a deliverable (status " + c.status + ")");
+        throw DomainError::conflict("STATE_CONFLICT",
+                                    "This contract is not awaiting a deliverable (status " + c.status + ")");
     if (c.submissions >= kMaxSubmissions)
         throw DomainError::conflict("MAX_DELIVERIES", "This contract already used its 3 submissions");
     const auto t = TaskRecord::loadForAction(tx, c.taskId);
@@ -399,7 +419,8 @@ json::object ContractService::submit(store::Transaction& tx, const Actor& a, con
     const std::string sid = insertSubmission(tx, m_p, t, id, a.profileId, pkg, passed, autoAccept);
     const std::string now = m_p.clock.nowIso();
     const std::string due = Clock::toIso(m_p.clock.now() + std::chrono::hours(t.reviewWindowHours));
-    if (tx.exec("UPDATE contracts SET status = 'submitted', submission_count = submission_count + 1, review_due_at = ?,"
+    if (tx.exec("UPDATE contracts SET status = 'submitted', submission_count = submission_count + 1, "
+                "review_due_at = ?,"
                 " updated_at = ? WHERE id = ? AND status IN ('in_progress', 'rejected')",
                 {sqlText(due), sqlText(now), sqlText(id)}) != 1)
         throw DomainError::conflict("STATE_CONFLICT", "The contract changed; try again");
@@ -409,7 +430,8 @@ json::object ContractService::submit(store::Transaction& tx, const Actor& a, con
                          (passed ? (*passed ? " (verification passed)" : " (verification failed)") : ""));
     if (autoAccept && passed && *passed)
         accept(tx, id, std::nullopt, "", true);
-    auto r = tx.query((std::string("SELECT ") + SubmissionColumns + " FROM submissions WHERE id = ?").c_str(), {sqlText(sid)});
+    auto r = tx.query((std::string("SELECT ") + SubmissionColumns + " FROM submissions WHERE id = ?").c_str(),
+                      {sqlText(sid)});
     r.next();
     json::object out;
     out["submission"] = submissionJson(r);
@@ -423,10 +445,11 @@ json::object ContractService::listSubmissions(store::Transaction& tx, const Acto
     loadForParty(tx, id, a);
     requireScope(a, "submissions:read");
     const auto page = pageFrom(query);
-    auto r = tx.query((std::string("SELECT ") + SubmissionColumns +
-                       " FROM submissions WHERE contract_id = ? AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?")
-                          .c_str(),
-                      {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r =
+        tx.query((std::string("SELECT ") + SubmissionColumns +
+                  " FROM submissions WHERE contract_id = ? AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?")
+                     .c_str(),
+                 {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     json::array items;
     while (r.next())
         items.push_back(submissionJson(r));
@@ -435,29 +458,34 @@ json::object ContractService::listSubmissions(store::Transaction& tx, const Acto
     return out;
 }
 
-void ContractService::accept(store::Transaction& tx, const std::string& contractId, std::optional<std::int64_t> rating,
-                             const std::string& review, bool automatic)
+void ContractService::accept(store::Transaction& tx, const std::string& contractId,
+                             std::optional<std::int64_t> rating, const std::string& review, bool automatic)
 {
     const auto c = loadContract(tx, contractId).value();
     const std::string now = m_p.clock.nowIso();
-    if (tx.exec("UPDATE contracts SET status = 'accepted', closed_at = ?, updated_at = ?, review_due_at = NULL"
-                " WHERE id = ? AND status = 'submitted'",
-                {sqlText(now), sqlText(now), sqlText(contractId)}) != 1)
+    if (tx.exec(
+            "UPDATE contracts SET status = 'accepted', closed_at = ?, updated_at = ?, review_due_at = NULL"
+            " WHERE id = ? AND status = 'submitted'",
+            {sqlText(now), sqlText(now), sqlText(contractId)}) != 1)
         throw DomainError::conflict("STATE_CONFLICT", "This contract is not awaiting review");
-    tx.exec("UPDATE submissions SET status = 'accepted', rating = ?, decided_at = ? WHERE contract_id = ? AND status = 'pending'",
+    tx.exec("UPDATE submissions SET status = 'accepted', rating = ?, decided_at = ? WHERE contract_id = ? "
+            "AND status = 'pending'",
             {rating ? sqlInt(*rating) : sqlNull(), sqlText(now), sqlText(contractId)});
     const auto t = TaskRecord::load(tx, c.taskId);
     if (t)
-        tx.exec("UPDATE tasks SET status = 'completed', updated_at = ? WHERE id = ?", {sqlText(now), sqlText(t->id)});
+        tx.exec("UPDATE tasks SET status = 'completed', updated_at = ? WHERE id = ?",
+                {sqlText(now), sqlText(t->id)});
     if (c.escrowed && c.priceCents && t) {
         Settlement::payWorker(tx, m_p, t->escrowAccount(), c.seller, *c.priceCents, "contract", contractId);
         Settlement::refundRemaining(tx, m_p, t->escrowAccount(), c.buyer, "task", t->id);
     }
-    Settlement::recordAcceptance(tx, m_p, {contractId, c.buyer, c.seller, t ? t->title : std::string("your contract"),
-                                           rating, review, automatic, "contract", contractId});
+    Settlement::recordAcceptance(tx, m_p,
+                                 {contractId, c.buyer, c.seller, t ? t->title : std::string("your contract"),
+                                  rating, review, automatic, "contract", contractId});
 }
 
-json::object ContractService::decide(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
+json::object ContractService::decide(store::Transaction& tx, const Actor& a, const std::string& id,
+                                     const json::object& body)
 {
     const auto c = loadForParty(tx, id, a);
     if (c.buyer != a.profileId)
@@ -472,16 +500,19 @@ json::object ContractService::decide(store::Transaction& tx, const Actor& a, con
     const auto review = in.optStr("review", 0, 5000);
     in.finish();
     if (c.status != "submitted")
-        throw DomainError::conflict("STATE_CONFLICT", "This contract is not awaiting review (status " + c.status + ")");
+        throw DomainError::conflict("STATE_CONFLICT",
+                                    "This contract is not awaiting review (status " + c.status + ")");
     if (action == "accept") {
         accept(tx, id, rating, review.value_or(""), false);
     } else {
         const std::string now = m_p.clock.nowIso();
-        if (tx.exec("UPDATE contracts SET status = 'rejected', rejection_count = rejection_count + 1, review_due_at = NULL,"
+        if (tx.exec("UPDATE contracts SET status = 'rejected', rejection_count = rejection_count + 1, "
+                    "review_due_at = NULL,"
                     " updated_at = ? WHERE id = ? AND status = 'submitted'",
                     {sqlText(now), sqlText(id)}) != 1)
             throw DomainError::conflict("STATE_CONFLICT", "This contract is not awaiting review");
-        tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = ?, decided_at = ? WHERE contract_id = ? AND status = 'pending'",
+        tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = ?, decided_at = ? WHERE "
+                "contract_id = ? AND status = 'pending'",
                 {sqlText(*reason), sqlText(now), sqlText(id)});
         const bool last = c.submissions >= kMaxSubmissions;
         Notifier::notify(tx, m_p.clock, c.seller, "delivery.rejected", "contract", id,
@@ -493,7 +524,8 @@ json::object ContractService::decide(store::Transaction& tx, const Actor& a, con
     return out;
 }
 
-json::object ContractService::addReview(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
+json::object ContractService::addReview(store::Transaction& tx, const Actor& a, const std::string& id,
+                                        const json::object& body)
 {
     const auto c = loadForParty(tx, id, a);
     requireScope(a, "reviews:write");
@@ -505,13 +537,16 @@ json::object ContractService::addReview(store::Transaction& tx, const Actor& a, 
     in.finish();
     if (c.status != "accepted" && c.status != "resolved")
         throw DomainError::conflict("STATE_CONFLICT", "Reviews open once the contract is accepted");
-    if (tx.scalarInt("SELECT 1 FROM reviews WHERE contract_id = ? AND author_id = ?", {sqlText(id), sqlText(a.profileId)}))
+    if (tx.scalarInt("SELECT 1 FROM reviews WHERE contract_id = ? AND author_id = ?",
+                     {sqlText(id), sqlText(a.profileId)}))
         throw DomainError::conflict("DUPLICATE_REVIEW", "You already reviewed this contract");
     const std::string rid = newId("rev_");
     const std::string subject = a.profileId == c.buyer ? c.seller : c.buyer;
     const std::string now = m_p.clock.nowIso();
-    tx.exec("INSERT INTO reviews(id, contract_id, author_id, subject_id, rating, text, created_at) VALUES (?,?,?,?,?,?,?)",
-            {sqlText(rid), sqlText(id), sqlText(a.profileId), sqlText(subject), sqlInt(*rating), sqlOptText(text), sqlText(now)});
+    tx.exec("INSERT INTO reviews(id, contract_id, author_id, subject_id, rating, text, created_at) VALUES "
+            "(?,?,?,?,?,?,?)",
+            {sqlText(rid), sqlText(id), sqlText(a.profileId), sqlText(subject), sqlInt(*rating),
+             sqlOptText(text), sqlText(now)});
     Notifier::notify(tx, m_p.clock, subject, "review.received", "contract", id,
                      "You received a " + std::to_string(*rating) + "-star review");
     json::object r;
@@ -531,7 +566,8 @@ json::object ContractService::listReviews(store::Transaction& tx, const Actor& a
 {
     loadForParty(tx, id, a);
     requireScope(a, "reviews:read");
-    auto r = tx.query("SELECT id, author_id, subject_id, rating, text, created_at FROM reviews WHERE contract_id = ? ORDER BY id",
+    auto r = tx.query("SELECT id, author_id, subject_id, rating, text, created_at FROM reviews WHERE "
+                      "contract_id = ? ORDER BY id",
                       {sqlText(id)});
     json::array items;
     while (r.next()) {
@@ -564,7 +600,8 @@ json::object ContractService::cancellation(store::Transaction& tx, const Actor& 
     in.finish();
     const bool running = c.status == "in_progress" || c.status == "submitted" || c.status == "rejected";
     if (!running)
-        throw DomainError::conflict("STATE_CONFLICT", "Only a running contract can be cancelled (status " + c.status + ")");
+        throw DomainError::conflict("STATE_CONFLICT",
+                                    "Only a running contract can be cancelled (status " + c.status + ")");
     const std::string now = m_p.clock.nowIso();
     const std::string other = a.profileId == c.buyer ? c.seller : c.buyer;
     if (action == "apply") {
@@ -572,34 +609,43 @@ json::object ContractService::cancellation(store::Transaction& tx, const Actor& 
             throw DomainError::conflict("STATE_CONFLICT", "A cancellation request is already pending");
         // Conditional, like every step below: on PostgreSQL the other party may have acted
         // since the contract was read (both applying, a confirm against a withdraw).
-        if (tx.exec("UPDATE contracts SET cancel_applied_by = ?, cancel_reason = ?, updated_at = ? WHERE id = ?"
-                    " AND cancel_applied_by IS NULL AND status IN ('in_progress', 'submitted', 'rejected')",
-                    {sqlText(a.profileId), sqlOptText(reason), sqlText(now), sqlText(id)}) != 1)
+        if (tx.exec(
+                "UPDATE contracts SET cancel_applied_by = ?, cancel_reason = ?, updated_at = ? WHERE id = ?"
+                " AND cancel_applied_by IS NULL AND status IN ('in_progress', 'submitted', 'rejected')",
+                {sqlText(a.profileId), sqlOptText(reason), sqlText(now), sqlText(id)}) != 1)
             throw DomainError::conflict("STATE_CONFLICT", "A cancellation request is already pending");
         Notifier::notify(tx, m_p.clock, other, "contract.cancellation_requested", "contract", id,
                          "The other party asked to cancel the contract: " + reason.value_or(""));
     } else if (action == "withdraw") {
         if (!c.cancelAppliedBy || *c.cancelAppliedBy != a.profileId)
-            throw DomainError::conflict("STATE_CONFLICT", "You have no pending cancellation request to withdraw");
-        if (tx.exec("UPDATE contracts SET cancel_applied_by = NULL, cancel_reason = NULL, updated_at = ? WHERE id = ?"
+            throw DomainError::conflict("STATE_CONFLICT",
+                                        "You have no pending cancellation request to withdraw");
+        if (tx.exec("UPDATE contracts SET cancel_applied_by = NULL, cancel_reason = NULL, updated_at = ? "
+                    "WHERE id = ?"
                     " AND cancel_applied_by = ? AND status IN ('in_progress', 'submitted', 'rejected')",
                     {sqlText(now), sqlText(id), sqlText(a.profileId)}) != 1)
-            throw DomainError::conflict("STATE_CONFLICT", "The cancellation request was already confirmed or withdrawn");
+            throw DomainError::conflict("STATE_CONFLICT",
+                                        "The cancellation request was already confirmed or withdrawn");
         Notifier::notify(tx, m_p.clock, other, "contract.cancellation_withdrawn", "contract", id,
                          "The cancellation request was withdrawn");
     } else {
         if (!c.cancelAppliedBy || *c.cancelAppliedBy == a.profileId)
-            throw DomainError::conflict("STATE_CONFLICT", "Only the other party can confirm a pending cancellation");
-        if (tx.exec("UPDATE contracts SET status = 'cancelled', closed_at = ?, updated_at = ?, review_due_at = NULL"
-                    " WHERE id = ? AND status IN ('in_progress', 'submitted', 'rejected') AND cancel_applied_by = ?",
+            throw DomainError::conflict("STATE_CONFLICT",
+                                        "Only the other party can confirm a pending cancellation");
+        if (tx.exec("UPDATE contracts SET status = 'cancelled', closed_at = ?, updated_at = ?, review_due_at "
+                    "= NULL"
+                    " WHERE id = ? AND status IN ('in_progress', 'submitted', 'rejected') AND "
+                    "cancel_applied_by = ?",
                     {sqlText(now), sqlText(now), sqlText(id), sqlText(*c.cancelAppliedBy)}) != 1)
             throw DomainError::conflict("STATE_CONFLICT", "The contract changed; try again");
-        tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = 'contract cancelled', decided_at = ?"
+        tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = 'contract cancelled', "
+                "decided_at = ?"
                 " WHERE contract_id = ? AND status = 'pending'",
                 {sqlText(now), sqlText(id)});
         const auto t = TaskRecord::load(tx, c.taskId);
         if (t) {
-            tx.exec("UPDATE tasks SET status = 'cancelled', updated_at = ? WHERE id = ?", {sqlText(now), sqlText(t->id)});
+            tx.exec("UPDATE tasks SET status = 'cancelled', updated_at = ? WHERE id = ?",
+                    {sqlText(now), sqlText(t->id)});
             if (c.escrowed && c.priceCents) {
                 // Seed 000's penalty: an owner who walks away pays the worker half.
                 if (*c.cancelAppliedBy == c.buyer) {
@@ -613,8 +659,10 @@ json::object ContractService::cancellation(store::Transaction& tx, const Actor& 
             else
                 Settlement::addReputation(tx, c.seller, -10, -15);
         }
-        Notifier::notify(tx, m_p.clock, other, "contract.cancelled", "contract", id, "The contract was cancelled by agreement");
-        Notifier::notify(tx, m_p.clock, a.profileId, "contract.cancelled", "contract", id, "The contract was cancelled by agreement");
+        Notifier::notify(tx, m_p.clock, other, "contract.cancelled", "contract", id,
+                         "The contract was cancelled by agreement");
+        Notifier::notify(tx, m_p.clock, a.profileId, "contract.cancelled", "contract", id,
+                         "The contract was cancelled by agreement");
     }
     json::object out;
     out["contract"] = contractJson(tx, id);
@@ -623,7 +671,8 @@ json::object ContractService::cancellation(store::Transaction& tx, const Actor& 
 
 int ContractService::autoAcceptDue(store::Transaction& tx, int maxCount)
 {
-    auto r = tx.query("SELECT id FROM contracts WHERE status = 'submitted' AND review_due_at <= ? ORDER BY review_due_at LIMIT ?",
+    auto r = tx.query("SELECT id FROM contracts WHERE status = 'submitted' AND review_due_at <= ? ORDER BY "
+                      "review_due_at LIMIT ?",
                       {sqlText(m_p.clock.nowIso()), sqlInt(maxCount)});
     std::vector<std::string> due;
     while (r.next())

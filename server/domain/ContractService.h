@@ -5,7 +5,6 @@
 #include "TaskRecord.h"
 
 #include <boost/json.hpp>
-
 #include <optional>
 
 namespace taskdesk::domain {
@@ -15,7 +14,7 @@ namespace taskdesk::domain {
 struct SubmissionPackage
 {
     std::optional<std::string> deliverableUrl, summaryText, notes;
-    boost::json::value output;        // null when absent
+    boost::json::value output; // null when absent
     boost::json::array attachments;
     static SubmissionPackage parse(const boost::json::object& body);
 };
@@ -31,30 +30,39 @@ public:
     boost::json::object hire(store::Transaction& tx, const Actor& a, const boost::json::object& body);
     boost::json::object list(store::Transaction& tx, const Actor& a, const boost::json::object& query);
     boost::json::object get(store::Transaction& tx, const Actor& a, const std::string& id);
-    boost::json::object submit(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
-    boost::json::object listSubmissions(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& query);
-    boost::json::object decide(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
-    boost::json::object addReview(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
+    boost::json::object submit(store::Transaction& tx, const Actor& a, const std::string& id,
+                               const boost::json::object& body);
+    boost::json::object listSubmissions(store::Transaction& tx, const Actor& a, const std::string& id,
+                                        const boost::json::object& query);
+    boost::json::object decide(store::Transaction& tx, const Actor& a, const std::string& id,
+                               const boost::json::object& body);
+    boost::json::object addReview(store::Transaction& tx, const Actor& a, const std::string& id,
+                                  const boost::json::object& body);
     boost::json::object listReviews(store::Transaction& tx, const Actor& a, const std::string& id);
-    boost::json::object cancellation(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
+    boost::json::object cancellation(store::Transaction& tx, const Actor& a, const std::string& id,
+                                     const boost::json::object& body);
     // Accepts submitted contracts whose review window has passed. Returns how many.
     int autoAcceptDue(store::Transaction& tx, int maxCount = 100);
 
     // Creates a contract for a task (bid hire, claim, open winner). The task's
     // escrow must already hold the price; any surplus goes back to the owner.
     static std::string createContract(store::Transaction& tx, const Platform& p, const TaskRecord& t,
-                                      const std::string& kind, const std::string& bidId, const std::string& sellerId,
-                                      std::optional<std::int64_t> priceCents, const std::string& priceText,
-                                      const boost::json::object& payment, const std::string& status = "in_progress");
+                                      const std::string& kind, const std::string& bidId,
+                                      const std::string& sellerId, std::optional<std::int64_t> priceCents,
+                                      const std::string& priceText, const boost::json::object& payment,
+                                      const std::string& status = "in_progress");
     static boost::json::object contractJson(store::Transaction& tx, const std::string& id);
     static boost::json::object submissionJson(store::Rows& r, int c = 0);
     static constexpr const char* SubmissionColumns =
-        "id, task_id, contract_id, submitter_id, deliverable_url, summary_text, output, attachments, notes, status,"
-        " verification_passed, verification_detail, decision_reason, rating, review_due_at, created_at, decided_at";
+        "id, task_id, contract_id, submitter_id, deliverable_url, summary_text, output, attachments, notes, "
+        "status,"
+        " verification_passed, verification_detail, decision_reason, rating, review_due_at, created_at, "
+        "decided_at";
     // Inserts a submission and runs the task's verification rule on it. Returns its id; passed is set.
     static std::string insertSubmission(store::Transaction& tx, const Platform& p, const TaskRecord& t,
-                                        const std::optional<std::string>& contractId, const std::string& submitterId,
-                                        const SubmissionPackage& pkg, std::optional<bool>& passed, bool& autoAccept);
+                                        const std::optional<std::string>& contractId,
+                                        const std::string& submitterId, const SubmissionPackage& pkg,
+                                        std::optional<bool>& passed, bool& autoAccept);
 
 private:
     void accept(store::Transaction& tx, const std::string& contractId, std::optional<std::int64_t> rating,

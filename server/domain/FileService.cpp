@@ -8,18 +8,16 @@
 #include "Random.h"
 
 #include <QLoggingCategory>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
-#include <vector>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 Q_LOGGING_CATEGORY(lcFiles, "taskdesk.server.files", QtInfoMsg)
 
@@ -140,8 +138,8 @@ bool isTokenChar(char c)
            std::strchr("!#$&-^_.+", c) != nullptr;
 }
 
-json::object metaJson(const std::string& id, const std::string& name, const std::string& mime, std::int64_t size,
-                      const std::string& sha, const std::string& createdAt)
+json::object metaJson(const std::string& id, const std::string& name, const std::string& mime,
+                      std::int64_t size, const std::string& sha, const std::string& createdAt)
 {
     json::object o;
     o["fileId"] = id;
@@ -157,8 +155,7 @@ json::object metaJson(const std::string& id, const std::string& name, const std:
 
 FileService::Staged::Staged(std::string tempPath, std::string sha256, std::int64_t size)
     : m_tempPath(std::move(tempPath)), m_sha256(std::move(sha256)), m_size(size)
-{
-}
+{}
 
 FileService::Staged::~Staged()
 {
@@ -228,7 +225,9 @@ std::shared_ptr<FileService::Staged> FileService::stage(const std::string& body)
 void FileService::commitBlob(Staged& staged) const
 {
     const std::string finalPath = blobPath(staged.m_sha256);
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::stat(finalPath.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == staged.m_size) {
         // Already stored (the same content uploaded before, or an earlier attempt of this one).
         if (!staged.m_moved)
@@ -272,7 +271,8 @@ std::string FileService::sanitizeName(const std::string& header, std::string& re
     std::vector<char32_t> name(cps.begin() + static_cast<std::ptrdiff_t>(start), cps.end());
     for (auto& c : name) {
         const bool control = c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
-        const bool bidi = (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F;
+        const bool bidi =
+            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F;
         if (control || bidi || c == U'<' || c == U'>' || c == U':' || c == U'"' || c == U'|' || c == U'?' ||
             c == U'*')
             c = U'_';
@@ -383,7 +383,8 @@ json::object FileService::upload(store::Transaction& tx, const Actor& a, Staged*
     commitBlob(*staged);
     const std::string id = newId("fil_");
     const std::string now = m_p.clock.nowIso();
-    tx.exec("INSERT INTO files(id, uploader_id, name, mime_type, size, sha256, created_at) VALUES (?,?,?,?,?,?,?)",
+    tx.exec("INSERT INTO files(id, uploader_id, name, mime_type, size, sha256, created_at) VALUES "
+            "(?,?,?,?,?,?,?)",
             {sqlText(id), sqlText(a.profileId), sqlText(name), sqlText(mime), sqlInt(staged->size()),
              sqlText(staged->sha256()), sqlText(now)});
     json::object out;
@@ -401,8 +402,9 @@ FileService::Stored FileService::find(store::Transaction& tx, const Actor& a, co
     Stored f;
     std::string uploader, createdAt;
     {
-        auto r = tx.query("SELECT uploader_id, name, mime_type, size, sha256, created_at FROM files WHERE id = ?",
-                          {sqlText(id)});
+        auto r =
+            tx.query("SELECT uploader_id, name, mime_type, size, sha256, created_at FROM files WHERE id = ?",
+                     {sqlText(id)});
         if (!r.next())
             throw DomainError::notFound("File");
         uploader = r.str(0);

@@ -5,7 +5,6 @@
 #include "Platform.h"
 
 #include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>

@@ -96,7 +96,8 @@ std::string Input::checkText(const std::string& raw, std::size_t minLen, std::si
     const auto n = codePoints(s);
     if (n < minLen) {
         ok = false;
-        reason = minLen <= 1 ? "must not be empty" : "must be at least " + std::to_string(minLen) + " characters";
+        reason =
+            minLen <= 1 ? "must not be empty" : "must be at least " + std::to_string(minLen) + " characters";
     } else if (n > maxLen) {
         ok = false;
         reason = "must be at most " + std::to_string(maxLen) + " characters";
@@ -131,7 +132,8 @@ std::optional<std::string> Input::optStr(const char* name, std::size_t minLen, s
     return s;
 }
 
-std::vector<std::string> Input::strList(const char* name, std::size_t maxItems, std::size_t maxLen, bool required)
+std::vector<std::string> Input::strList(const char* name, std::size_t maxItems, std::size_t maxLen,
+                                        bool required)
 {
     std::vector<std::string> out;
     const auto* v = raw(name);
@@ -176,8 +178,8 @@ std::optional<std::int64_t> Input::optInt(const char* name, std::int64_t min, st
         n = v->as_int64();
     else if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
         n = static_cast<std::int64_t>(v->as_uint64());
-    else if (v->is_double() && std::isfinite(v->as_double()) && std::floor(v->as_double()) == v->as_double() &&
-             std::fabs(v->as_double()) < 9e15)
+    else if (v->is_double() && std::isfinite(v->as_double()) &&
+             std::floor(v->as_double()) == v->as_double() && std::fabs(v->as_double()) < 9e15)
         n = static_cast<std::int64_t>(v->as_double());
     else {
         fail(name, "must be an integer");

@@ -3,7 +3,6 @@
 #include "DomainError.h"
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -34,7 +33,8 @@ public:
     bool isNull(const char* name) const;
     std::string str(const char* name, std::size_t minLen, std::size_t maxLen);
     std::optional<std::string> optStr(const char* name, std::size_t minLen, std::size_t maxLen);
-    std::vector<std::string> strList(const char* name, std::size_t maxItems, std::size_t maxLen, bool required = false);
+    std::vector<std::string> strList(const char* name, std::size_t maxItems, std::size_t maxLen,
+                                     bool required = false);
     std::optional<std::int64_t> optInt(const char* name, std::int64_t min, std::int64_t max);
     std::optional<bool> optBool(const char* name);
     std::optional<std::string> optEnum(const char* name, const std::vector<std::string>& allowed);

@@ -60,8 +60,9 @@ std::string Ledger::transfer(store::Transaction& tx, const Clock& clock, const s
         changed = tx.exec("UPDATE accounts SET balance = balance - ?, updated_at = ? WHERE id = ?",
                           {sqlInt(amount), sqlText(now), sqlText(from)});
     else
-        changed = tx.exec("UPDATE accounts SET balance = balance - ?, updated_at = ? WHERE id = ? AND balance >= ?",
-                          {sqlInt(amount), sqlText(now), sqlText(from), sqlInt(amount)});
+        changed =
+            tx.exec("UPDATE accounts SET balance = balance - ?, updated_at = ? WHERE id = ? AND balance >= ?",
+                    {sqlInt(amount), sqlText(now), sqlText(from), sqlInt(amount)});
     if (changed != 1) {
         if (!tx.scalarInt("SELECT 1 FROM accounts WHERE id = ?", {sqlText(from)}))
             throw std::logic_error("ledger account missing: " + from);
@@ -71,10 +72,12 @@ std::string Ledger::transfer(store::Transaction& tx, const Clock& clock, const s
                 {sqlInt(amount), sqlText(now), sqlText(to)}) != 1)
         throw std::logic_error("ledger account missing: " + to);
     const std::string id = newId("txn_");
-    tx.exec("INSERT INTO transfers(id, from_account, to_account, amount, kind, ref_type, ref_id, memo, created_at)"
+    tx.exec("INSERT INTO transfers(id, from_account, to_account, amount, kind, ref_type, ref_id, memo, "
+            "created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             {sqlText(id), sqlText(from), sqlText(to), sqlInt(amount), sqlText(kind),
-             refType.empty() ? store::sqlNull() : sqlText(refType), refId.empty() ? store::sqlNull() : sqlText(refId),
+             refType.empty() ? store::sqlNull() : sqlText(refType),
+             refId.empty() ? store::sqlNull() : sqlText(refId),
              memo.empty() ? store::sqlNull() : sqlText(memo), sqlText(now)});
     return id;
 }
@@ -90,12 +93,12 @@ Ledger::Verification Ledger::verify(store::Transaction& tx)
     v.sum = tx.scalarInt("SELECT COALESCE(SUM(balance), 0) FROM accounts").value_or(0);
     v.accounts = tx.scalarInt("SELECT COUNT(*) FROM accounts").value_or(0);
     v.transfers = tx.scalarInt("SELECT COUNT(*) FROM transfers").value_or(0);
-    v.negativeAccounts = tx.scalarInt("SELECT COUNT(*) FROM accounts WHERE balance < 0 AND id <> 'mint'").value_or(0);
+    v.negativeAccounts =
+        tx.scalarInt("SELECT COUNT(*) FROM accounts WHERE balance < 0 AND id <> 'mint'").value_or(0);
     v.mismatchedAccounts =
-        tx.scalarInt(
-              "SELECT COUNT(*) FROM accounts a WHERE a.balance <> "
-              "COALESCE((SELECT SUM(amount) FROM transfers t WHERE t.to_account = a.id), 0) - "
-              "COALESCE((SELECT SUM(amount) FROM transfers t WHERE t.from_account = a.id), 0)")
+        tx.scalarInt("SELECT COUNT(*) FROM accounts a WHERE a.balance <> "
+                     "COALESCE((SELECT SUM(amount) FROM transfers t WHERE t.to_account = a.id), 0) - "
+                     "COALESCE((SELECT SUM(amount) FROM transfers t WHERE t.from_account = a.id), 0)")
             .value_or(0);
     v.mintBalance = balance(tx, Mint);
     v.feesBalance = balance(tx, Fees);

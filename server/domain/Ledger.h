@@ -4,7 +4,6 @@
 #include "Database.h"
 
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <string>
 
@@ -41,7 +40,7 @@ public:
         std::int64_t sum = 0;
         std::int64_t accounts = 0;
         std::int64_t transfers = 0;
-        std::int64_t negativeAccounts = 0;  // other than the mint
+        std::int64_t negativeAccounts = 0;   // other than the mint
         std::int64_t mismatchedAccounts = 0; // balance differs from the sum of its transfers
         std::int64_t mintBalance = 0;
         std::int64_t feesBalance = 0;

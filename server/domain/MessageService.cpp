@@ -36,8 +36,9 @@ std::string activityKey(const std::string& id)
 
 bool isActivityKey(const std::string& s)
 {
-    return s.size() == kIdBody &&
-           std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return s.size() == kIdBody && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 std::string trimmed(const std::string& s)
@@ -84,7 +85,8 @@ private:
     std::map<std::string, json::object> m_cache;
 };
 
-constexpr const char* kMessageColumns = "id, thread_id, kind, ref_id, author_id, recipient_id, body, created_at";
+constexpr const char* kMessageColumns =
+    "id, thread_id, kind, ref_id, author_id, recipient_id, body, created_at";
 using MessageRow = std::array<std::string, 8>;
 
 std::vector<MessageRow> readMessages(store::Rows& r)
@@ -134,7 +136,8 @@ struct Membership
 
 constexpr const char* kMembershipSelect =
     "SELECT m.thread_id, m.kind, m.ref_id, m.last_message_id, m.activity_key, r.last_read_id"
-    " FROM thread_members m LEFT JOIN thread_reads r ON r.profile_id = m.profile_id AND r.thread_id = m.thread_id";
+    " FROM thread_members m LEFT JOIN thread_reads r ON r.profile_id = m.profile_id AND r.thread_id = "
+    "m.thread_id";
 
 std::vector<Membership> readMemberships(store::Rows& r)
 {
@@ -144,10 +147,12 @@ std::vector<Membership> readMemberships(store::Rows& r)
     return out;
 }
 
-std::optional<Membership> loadMembership(store::Transaction& tx, const std::string& profileId, const std::string& threadId)
+std::optional<Membership> loadMembership(store::Transaction& tx, const std::string& profileId,
+                                         const std::string& threadId)
 {
-    auto r = tx.query((std::string(kMembershipSelect) + " WHERE m.profile_id = ? AND m.thread_id = ?").c_str(),
-                      {sqlText(profileId), sqlText(threadId)});
+    auto r =
+        tx.query((std::string(kMembershipSelect) + " WHERE m.profile_id = ? AND m.thread_id = ?").c_str(),
+                 {sqlText(profileId), sqlText(threadId)});
     auto rows = readMemberships(r);
     if (rows.empty())
         return std::nullopt;
@@ -156,7 +161,8 @@ std::optional<Membership> loadMembership(store::Transaction& tx, const std::stri
 
 // The thread as the inbox shows it to a; nullopt when a may no longer read it
 // (a task thread whose task became unlisted to a commenter, say).
-std::optional<json::object> threadJson(store::Transaction& tx, const Actor& a, const Membership& m, Summaries& people)
+std::optional<json::object> threadJson(store::Transaction& tx, const Actor& a, const Membership& m,
+                                       Summaries& people)
 {
     json::object o;
     o["id"] = m.threadId;
@@ -169,8 +175,8 @@ std::optional<json::object> threadJson(store::Transaction& tx, const Actor& a, c
         o["subject"] = t->title;
         o["taskId"] = m.refId;
     } else if (m.kind == "bid") {
-        const auto title = tx.scalarText("SELECT t.title FROM bids b JOIN tasks t ON t.id = b.task_id WHERE b.id = ?",
-                                         {sqlText(m.refId)});
+        const auto title = tx.scalarText(
+            "SELECT t.title FROM bids b JOIN tasks t ON t.id = b.task_id WHERE b.id = ?", {sqlText(m.refId)});
         o["subject"] = "Bid: " + title.value_or(m.refId);
         o["bidId"] = m.refId;
     } else if (m.kind == "contract") {
@@ -191,7 +197,8 @@ std::optional<json::object> threadJson(store::Transaction& tx, const Actor& a, c
 
     std::vector<std::string> ids;
     {
-        auto r = tx.query("SELECT profile_id FROM thread_members WHERE thread_id = ? ORDER BY created_at, profile_id LIMIT ?",
+        auto r = tx.query("SELECT profile_id FROM thread_members WHERE thread_id = ? ORDER BY created_at, "
+                          "profile_id LIMIT ?",
                           {sqlText(m.threadId), sqlInt(kMaxParticipantsShown + 1)});
         while (r.next())
             ids.push_back(r.str(0));
@@ -200,7 +207,8 @@ std::optional<json::object> threadJson(store::Transaction& tx, const Actor& a, c
     if (ids.size() > static_cast<std::size_t>(kMaxParticipantsShown)) {
         ids.resize(kMaxParticipantsShown);
         participantCount =
-            tx.scalarInt("SELECT COUNT(*) FROM thread_members WHERE thread_id = ?", {sqlText(m.threadId)}).value_or(0);
+            tx.scalarInt("SELECT COUNT(*) FROM thread_members WHERE thread_id = ?", {sqlText(m.threadId)})
+                .value_or(0);
     }
     json::array participants;
     for (const auto& id : ids)
@@ -228,8 +236,9 @@ std::optional<json::object> threadJson(store::Transaction& tx, const Actor& a, c
     const std::string readUpTo = m.lastReadId.value_or("");
     o["lastReadMessageId"] = m.lastReadId ? json::value(*m.lastReadId) : json::value(nullptr);
     o["unreadCount"] =
-        tx.scalarInt(isTask ? "SELECT COUNT(*) FROM comments WHERE task_id = ? AND id > ? AND author_id <> ?"
-                            : "SELECT COUNT(*) FROM messages WHERE thread_id = ? AND id > ? AND author_id <> ?",
+        tx.scalarInt(isTask
+                         ? "SELECT COUNT(*) FROM comments WHERE task_id = ? AND id > ? AND author_id <> ?"
+                         : "SELECT COUNT(*) FROM messages WHERE thread_id = ? AND id > ? AND author_id <> ?",
                      {sqlText(isTask ? m.refId : m.threadId), sqlText(readUpTo), sqlText(a.profileId)})
             .value_or(0);
     return o;
@@ -241,25 +250,27 @@ std::optional<json::object> threadJson(store::Transaction& tx, const Actor& a, c
 struct MessageService::Conversation
 {
     std::string threadId, kind;
-    std::string refId;    // messages.ref_id: the bid or contract, or the profile pair
-    std::string otherId;  // the other party
+    std::string refId;                // messages.ref_id: the bid or contract, or the profile pair
+    std::string otherId;              // the other party
     std::string entityType, entityId; // what the other party's notification points at
-    std::string notice;   // the notification's text after "@handle "
+    std::string notice;               // the notification's text after "@handle "
 };
 
 std::string MessageService::directThreadId(const std::string& profileA, const std::string& profileB)
 {
-    return profileA < profileB ? "thr_dm_" + profileA + "_" + profileB : "thr_dm_" + profileB + "_" + profileA;
+    return profileA < profileB ? "thr_dm_" + profileA + "_" + profileB
+                               : "thr_dm_" + profileB + "_" + profileA;
 }
 
 namespace {
 
 // The bidder and the task's owner; to anyone else the bid does not exist.
-std::pair<std::string, std::string> bidParties(store::Transaction& tx, const Actor& a, const std::string& bidId,
-                                               std::string& title)
+std::pair<std::string, std::string> bidParties(store::Transaction& tx, const Actor& a,
+                                               const std::string& bidId, std::string& title)
 {
-    auto r = tx.query("SELECT b.bidder_id, t.owner_id, t.title FROM bids b JOIN tasks t ON t.id = b.task_id WHERE b.id = ?",
-                      {sqlText(bidId)});
+    auto r = tx.query(
+        "SELECT b.bidder_id, t.owner_id, t.title FROM bids b JOIN tasks t ON t.id = b.task_id WHERE b.id = ?",
+        {sqlText(bidId)});
     if (!r.next())
         throw DomainError::notFound("Bid");
     std::pair<std::string, std::string> parties{r.str(0), r.str(1)};
@@ -270,8 +281,8 @@ std::pair<std::string, std::string> bidParties(store::Transaction& tx, const Act
 }
 
 // The buyer and the seller; to anyone else the contract does not exist.
-std::pair<std::string, std::string> contractParties(store::Transaction& tx, const Actor& a, const std::string& contractId,
-                                                    std::string& title)
+std::pair<std::string, std::string> contractParties(store::Transaction& tx, const Actor& a,
+                                                    const std::string& contractId, std::string& title)
 {
     auto r = tx.query("SELECT buyer_id, seller_id, terms FROM contracts WHERE id = ?", {sqlText(contractId)});
     if (!r.next())
@@ -297,17 +308,20 @@ std::string readBody(const json::object& body)
 
 } // namespace
 
-json::object MessageService::threadMessages(store::Transaction& tx, const std::string& threadId, const json::object& query)
+json::object MessageService::threadMessages(store::Transaction& tx, const std::string& threadId,
+                                            const json::object& query)
 {
     const auto page = pageFrom(query);
-    auto r = tx.query((std::string("SELECT ") + kMessageColumns +
-                       " FROM messages WHERE thread_id = ? AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?")
-                          .c_str(),
-                      {sqlText(threadId), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r =
+        tx.query((std::string("SELECT ") + kMessageColumns +
+                  " FROM messages WHERE thread_id = ? AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?")
+                     .c_str(),
+                 {sqlText(threadId), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     return messagePage(tx, readMessages(r), page.limit);
 }
 
-json::object MessageService::post(store::Transaction& tx, const Actor& a, const Conversation& c, const std::string& text)
+json::object MessageService::post(store::Transaction& tx, const Actor& a, const Conversation& c,
+                                  const std::string& text)
 {
     const std::string id = newId("msg_");
     const std::string now = m_p.clock.nowIso();
@@ -326,11 +340,13 @@ json::object MessageService::post(store::Transaction& tx, const Actor& a, const 
     };
     std::sort(members.begin(), members.end());
     for (const auto& [profile, ref] : members)
-        tx.exec("INSERT INTO thread_members(profile_id, thread_id, kind, ref_id, last_message_id, activity_key, created_at)"
+        tx.exec("INSERT INTO thread_members(profile_id, thread_id, kind, ref_id, last_message_id, "
+                "activity_key, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id, thread_id) DO NOTHING",
-                {sqlText(profile), sqlText(c.threadId), sqlText(c.kind), sqlText(ref), sqlText(id), sqlText(key),
-                 sqlText(now)});
-    tx.exec("UPDATE thread_members SET last_message_id = ?, activity_key = ? WHERE thread_id = ? AND activity_key < ?",
+                {sqlText(profile), sqlText(c.threadId), sqlText(c.kind), sqlText(ref), sqlText(id),
+                 sqlText(key), sqlText(now)});
+    tx.exec("UPDATE thread_members SET last_message_id = ?, activity_key = ? WHERE thread_id = ? AND "
+            "activity_key < ?",
             {sqlText(id), sqlText(key), sqlText(c.threadId), sqlText(key)});
 
     Summaries people(tx);
@@ -338,10 +354,12 @@ json::object MessageService::post(store::Transaction& tx, const Actor& a, const 
     std::string handle;
     if (const auto* h = author.if_contains("handle"); h && h->is_string())
         handle = std::string(h->as_string());
-    Notifier::notify(tx, m_p.clock, c.otherId, "message.received", c.entityType, c.entityId, "@" + handle + " " + c.notice);
+    Notifier::notify(tx, m_p.clock, c.otherId, "message.received", c.entityType, c.entityId,
+                     "@" + handle + " " + c.notice);
 
     json::object out;
-    out["message"] = messageJson(people, {id, c.threadId, c.kind, c.refId, a.profileId, c.otherId, text, now});
+    out["message"] =
+        messageJson(people, {id, c.threadId, c.kind, c.refId, a.profileId, c.otherId, text, now});
     return out;
 }
 
@@ -372,8 +390,8 @@ json::object MessageService::postBidMessage(store::Transaction& tx, const Actor&
     return post(tx, a, c, text);
 }
 
-json::object MessageService::listContractMessages(store::Transaction& tx, const Actor& a, const std::string& contractId,
-                                                  const json::object& query)
+json::object MessageService::listContractMessages(store::Transaction& tx, const Actor& a,
+                                                  const std::string& contractId, const json::object& query)
 {
     std::string title;
     contractParties(tx, a, contractId, title);
@@ -381,8 +399,8 @@ json::object MessageService::listContractMessages(store::Transaction& tx, const 
     return threadMessages(tx, contractThreadId(contractId), query);
 }
 
-json::object MessageService::postContractMessage(store::Transaction& tx, const Actor& a, const std::string& contractId,
-                                                 const json::object& body)
+json::object MessageService::postContractMessage(store::Transaction& tx, const Actor& a,
+                                                 const std::string& contractId, const json::object& body)
 {
     std::string title;
     const auto [buyer, seller] = contractParties(tx, a, contractId, title);
@@ -395,7 +413,8 @@ json::object MessageService::postContractMessage(store::Transaction& tx, const A
     c.otherId = a.profileId == buyer ? seller : buyer;
     c.entityType = "contract";
     c.entityId = contractId;
-    c.notice = title.empty() ? "sent a message on your contract" : "sent a message on the contract for " + title;
+    c.notice =
+        title.empty() ? "sent a message on your contract" : "sent a message on the contract for " + title;
     return post(tx, a, c, text);
 }
 
@@ -410,12 +429,14 @@ json::object MessageService::listDirect(store::Transaction& tx, const Actor& a, 
     // Sent and received each come off their own index, newest first; the merge keeps the newest.
     const auto page = pageFrom(query);
     const std::string cols = kMessageColumns;
-    const std::string sql =
-        "SELECT " + cols + " FROM (SELECT " + cols +
-        " FROM messages WHERE author_id = ? AND kind = 'direct' AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?) sent"
-        " UNION ALL SELECT " + cols + " FROM (SELECT " + cols +
-        " FROM messages WHERE recipient_id = ? AND kind = 'direct' AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?) got"
-        " ORDER BY id DESC LIMIT ?";
+    const std::string sql = "SELECT " + cols + " FROM (SELECT " + cols +
+                            " FROM messages WHERE author_id = ? AND kind = 'direct' AND (? = '' OR id < ?) "
+                            "ORDER BY id DESC LIMIT ?) sent"
+                            " UNION ALL SELECT " +
+                            cols + " FROM (SELECT " + cols +
+                            " FROM messages WHERE recipient_id = ? AND kind = 'direct' AND (? = '' OR id < "
+                            "?) ORDER BY id DESC LIMIT ?) got"
+                            " ORDER BY id DESC LIMIT ?";
     const auto me = sqlText(a.profileId);
     const auto cur = sqlText(page.cursor);
     const auto n = sqlInt(page.limit + 1);
@@ -452,10 +473,11 @@ json::object MessageService::listThreads(store::Transaction& tx, const Actor& a,
     const auto page = pageFrom(query);
     if (!page.cursor.empty() && !isActivityKey(page.cursor))
         throw DomainError::invalid("cursor", "is not a cursor this server issued");
-    auto r = tx.query((std::string(kMembershipSelect) +
-                       " WHERE m.profile_id = ? AND (? = '' OR m.activity_key < ?) ORDER BY m.activity_key DESC LIMIT ?")
-                          .c_str(),
-                      {sqlText(a.profileId), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r = tx.query(
+        (std::string(kMembershipSelect) +
+         " WHERE m.profile_id = ? AND (? = '' OR m.activity_key < ?) ORDER BY m.activity_key DESC LIMIT ?")
+            .c_str(),
+        {sqlText(a.profileId), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     auto rows = readMemberships(r);
     const bool more = rows.size() > static_cast<std::size_t>(page.limit);
     if (more)

@@ -4,7 +4,6 @@
 #include "Platform.h"
 
 #include <boost/json.hpp>
-
 #include <string>
 
 namespace taskdesk::domain {
@@ -29,21 +28,26 @@ public:
                                         const boost::json::object& query);
     boost::json::object postBidMessage(store::Transaction& tx, const Actor& a, const std::string& bidId,
                                        const boost::json::object& body);
-    boost::json::object listContractMessages(store::Transaction& tx, const Actor& a, const std::string& contractId,
-                                             const boost::json::object& query);
-    boost::json::object postContractMessage(store::Transaction& tx, const Actor& a, const std::string& contractId,
-                                            const boost::json::object& body);
-    // The caller's direct messages, sent and received, newest first; ?with=<profileId> narrows to one conversation.
+    boost::json::object listContractMessages(store::Transaction& tx, const Actor& a,
+                                             const std::string& contractId, const boost::json::object& query);
+    boost::json::object postContractMessage(store::Transaction& tx, const Actor& a,
+                                            const std::string& contractId, const boost::json::object& body);
+    // The caller's direct messages, sent and received, newest first; ?with=<profileId> narrows to one
+    // conversation.
     boost::json::object listDirect(store::Transaction& tx, const Actor& a, const boost::json::object& query);
     boost::json::object sendDirect(store::Transaction& tx, const Actor& a, const boost::json::object& body);
     // Every thread the caller is in, by last activity, newest first.
     boost::json::object listThreads(store::Transaction& tx, const Actor& a, const boost::json::object& query);
     // {threadId}: marks the thread read up to its latest message.
-    boost::json::object markThreadRead(store::Transaction& tx, const Actor& a, const boost::json::object& body);
+    boost::json::object markThreadRead(store::Transaction& tx, const Actor& a,
+                                       const boost::json::object& body);
 
     static std::string taskThreadId(const std::string& taskId) { return "thr_task_" + taskId; }
     static std::string bidThreadId(const std::string& bidId) { return "thr_bid_" + bidId; }
-    static std::string contractThreadId(const std::string& contractId) { return "thr_contract_" + contractId; }
+    static std::string contractThreadId(const std::string& contractId)
+    {
+        return "thr_contract_" + contractId;
+    }
     static std::string directThreadId(const std::string& profileA, const std::string& profileB);
 
     // A bid or contract thread's messages, newest first, for anyone already allowed to
@@ -53,7 +57,8 @@ public:
 
 private:
     struct Conversation;
-    boost::json::object post(store::Transaction& tx, const Actor& a, const Conversation& c, const std::string& text);
+    boost::json::object post(store::Transaction& tx, const Actor& a, const Conversation& c,
+                             const std::string& text);
     Platform& m_p;
 };
 

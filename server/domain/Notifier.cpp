@@ -8,8 +8,8 @@ namespace taskdesk::domain {
 using store::sqlText;
 
 std::string Notifier::notify(store::Transaction& tx, const Clock& clock, const std::string& profileId,
-                             const std::string& type, const std::string& entityType, const std::string& entityId,
-                             const std::string& message)
+                             const std::string& type, const std::string& entityType,
+                             const std::string& entityId, const std::string& message)
 {
     const std::string id = newId("ntf_");
     const std::string now = clock.nowIso();
@@ -18,9 +18,9 @@ std::string Notifier::notify(store::Transaction& tx, const Clock& clock, const s
             {sqlText(id), sqlText(profileId), sqlText(type), sqlText(entityType), sqlText(entityId),
              sqlText(message), sqlText(now)});
     // The profile's matching webhooks get their outbox rows in this same transaction.
-    const boost::json::object payload{{"id", id},           {"type", type},       {"entityType", entityType},
-                                      {"entityId", entityId}, {"message", message}, {"createdAt", now},
-                                      {"readAt", nullptr}};
+    const boost::json::object payload{
+        {"id", id},           {"type", type},     {"entityType", entityType}, {"entityId", entityId},
+        {"message", message}, {"createdAt", now}, {"readAt", nullptr}};
     WebhookService::enqueue(tx, profileId, type, payload, now);
     return id;
 }

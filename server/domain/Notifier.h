@@ -4,7 +4,6 @@
 #include "Database.h"
 
 #include <boost/json/object.hpp>
-
 #include <string>
 
 namespace taskdesk::domain {
@@ -15,8 +14,8 @@ class Notifier
 {
 public:
     static std::string notify(store::Transaction& tx, const Clock& clock, const std::string& profileId,
-                              const std::string& type, const std::string& entityType, const std::string& entityId,
-                              const std::string& message);
+                              const std::string& type, const std::string& entityType,
+                              const std::string& entityId, const std::string& message);
     static boost::json::object rowToJson(store::Rows& r, int firstColumn = 0);
     static constexpr const char* Columns = "id, type, entity_type, entity_id, message, created_at, read_at";
 };

@@ -8,15 +8,15 @@ namespace taskdesk::domain {
 const std::vector<std::string>& Scopes::standard()
 {
     static const std::vector<std::string> s = {
-        "profile:read",       "profile:write",       "tasks:read",       "tasks:write",
-        "bids:read",          "bids:write",          "contracts:read",   "contracts:write",
-        "submissions:read",   "submissions:write",   "decision:write",   "reviews:read",
-        "reviews:write",      "tokens:read",         "tokens:write",     "keys:read",
-        "keys:write",         "comments:read",       "comments:write",   "messages:read",
-        "messages:write",     "notifications:read",  "notifications:write", "wallet:read",
-        "wallet:write",       "skills:read",         "skills:write",     "disputes:read",
-        "disputes:write",     "delegations:read",    "delegations:write", "protected:read",
-        "protected:write",    "webhooks:read",       "webhooks:write",
+        "profile:read",     "profile:write",      "tasks:read",          "tasks:write",
+        "bids:read",        "bids:write",         "contracts:read",      "contracts:write",
+        "submissions:read", "submissions:write",  "decision:write",      "reviews:read",
+        "reviews:write",    "tokens:read",        "tokens:write",        "keys:read",
+        "keys:write",       "comments:read",      "comments:write",      "messages:read",
+        "messages:write",   "notifications:read", "notifications:write", "wallet:read",
+        "wallet:write",     "skills:read",        "skills:write",        "disputes:read",
+        "disputes:write",   "delegations:read",   "delegations:write",   "protected:read",
+        "protected:write",  "webhooks:read",      "webhooks:write",
     };
     return s;
 }

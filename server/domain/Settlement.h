@@ -17,12 +17,13 @@ public:
     // the platform, the rest to the worker's pending balance, released after the
     // payout hold. Returns the fee taken.
     static std::int64_t payWorker(store::Transaction& tx, const Platform& p, const std::string& escrowAccount,
-                                  const std::string& workerId, std::int64_t amount, const std::string& refType,
-                                  const std::string& refId);
+                                  const std::string& workerId, std::int64_t amount,
+                                  const std::string& refType, const std::string& refId);
     // Returns everything left in an escrow account to its funder's available balance.
-    static std::int64_t refundRemaining(store::Transaction& tx, const Platform& p, const std::string& escrowAccount,
-                                        const std::string& ownerId, const std::string& refType,
-                                        const std::string& refId, const std::string& kind = "refund");
+    static std::int64_t refundRemaining(store::Transaction& tx, const Platform& p,
+                                        const std::string& escrowAccount, const std::string& ownerId,
+                                        const std::string& refType, const std::string& refId,
+                                        const std::string& kind = "refund");
     // Releases every pending payout whose hold has passed. Returns how many.
     static int releaseDuePayouts(store::Transaction& tx, const Platform& p, int maxCount = 500);
     static void addReputation(store::Transaction& tx, const std::string& profileId, int exp, int credit);

@@ -109,7 +109,8 @@ TaskRecord TaskRecord::loadVisible(store::Transaction& tx, const std::string& id
 void TaskRecord::lockForWrite(store::Transaction& tx, const std::string& id)
 {
     if (tx.backend() == store::Backend::Postgres)
-        tx.scalarText("SELECT id FROM tasks WHERE id = ? FOR UPDATE", {sqlText(id)}); // the row is read: the lock is held
+        tx.scalarText("SELECT id FROM tasks WHERE id = ? FOR UPDATE",
+                      {sqlText(id)}); // the row is read: the lock is held
 }
 
 TaskRecord TaskRecord::loadForAction(store::Transaction& tx, const std::string& id)

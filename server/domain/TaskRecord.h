@@ -4,7 +4,6 @@
 #include "Database.h"
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,8 +33,10 @@ struct TaskRecord
 
     static constexpr const char* Columns =
         "id, owner_id, title, description, acceptance_criteria, skills_tags, budget_amount, budget_cents,"
-        " budget_currency, budget_currency_custom, budget_text, deadline, visibility, mode, status, require_approval,"
-        " verification, protected_payload, review_window_hours, parent_id, has_subtasks, created_at, updated_at";
+        " budget_currency, budget_currency_custom, budget_text, deadline, visibility, mode, status, "
+        "require_approval,"
+        " verification, protected_payload, review_window_hours, parent_id, has_subtasks, created_at, "
+        "updated_at";
     static TaskRecord fromRow(store::Rows& r, int c = 0);
     // "SELECT <JoinedSelect> <JoinedFrom> WHERE ..." reads tasks as "t" with their
     // owner and escrow; rows are read with fromJoinedRow.

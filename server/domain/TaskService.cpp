@@ -11,11 +11,10 @@
 #include "Settlement.h"
 #include "Verification.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <sodium.h>
 
 namespace taskdesk::domain {
 
@@ -27,7 +26,8 @@ using store::sqlText;
 
 namespace {
 
-const std::vector<std::string> kCurrencies = {"CREDITS", "USDC", "USDT", "ETH", "SOL", "BTC", "BNB", "MOLT", "USD", "OTHER"};
+const std::vector<std::string> kCurrencies = {"CREDITS", "USDC", "USDT", "ETH", "SOL",
+                                              "BTC",     "BNB",  "MOLT", "USD", "OTHER"};
 
 std::string lower(std::string s)
 {
@@ -204,23 +204,40 @@ json::object TaskService::create(store::Transaction& tx, const Actor& a, const j
     const std::string id = newId("tsk_");
     const std::string now = m_p.clock.nowIso();
     std::string search = lower(title + "\n" + description);
-    tx.exec("INSERT INTO tasks(id, owner_id, title, description, acceptance_criteria, skills_tags, budget_amount,"
-            " budget_cents, budget_currency, budget_currency_custom, budget_text, deadline, visibility, mode, status,"
-            " require_approval, verification, protected_payload, review_window_hours, search_text, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,?,?,?)",
-            {sqlText(id), sqlText(a.profileId), sqlText(title), sqlText(description),
-             sqlText(storeJson(toArray(criteria))), sqlText(storeJson(toArray(tags))), sqlOptText(budget.amountText),
-             budget.cents ? sqlInt(*budget.cents) : sqlNull(), sqlOptText(budget.currency), sqlOptText(budget.custom),
-             sqlOptText(budget.text), sqlOptText(deadline), sqlText(visibility), sqlText(mode),
-             sqlInt(requireApproval ? 1 : 0), sqlOptText(verification),
-             in.has("protected") ? sqlText(storeJson(*in.raw("protected"))) : sqlNull(), sqlInt(reviewWindow),
-             sqlText(search), sqlText(now), sqlText(now)});
+    tx.exec(
+        "INSERT INTO tasks(id, owner_id, title, description, acceptance_criteria, skills_tags, budget_amount,"
+        " budget_cents, budget_currency, budget_currency_custom, budget_text, deadline, visibility, mode, "
+        "status,"
+        " require_approval, verification, protected_payload, review_window_hours, search_text, created_at, "
+        "updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,?,?,?)",
+        {sqlText(id),
+         sqlText(a.profileId),
+         sqlText(title),
+         sqlText(description),
+         sqlText(storeJson(toArray(criteria))),
+         sqlText(storeJson(toArray(tags))),
+         sqlOptText(budget.amountText),
+         budget.cents ? sqlInt(*budget.cents) : sqlNull(),
+         sqlOptText(budget.currency),
+         sqlOptText(budget.custom),
+         sqlOptText(budget.text),
+         sqlOptText(deadline),
+         sqlText(visibility),
+         sqlText(mode),
+         sqlInt(requireApproval ? 1 : 0),
+         sqlOptText(verification),
+         in.has("protected") ? sqlText(storeJson(*in.raw("protected"))) : sqlNull(),
+         sqlInt(reviewWindow),
+         sqlText(search),
+         sqlText(now),
+         sqlText(now)});
     for (const auto& t : tags)
         tx.exec("INSERT INTO task_skills(task_id, skill) VALUES (?, ?)", {sqlText(id), sqlText(t)});
     if (budget.cents) {
         Ledger::ensureAccount(tx, m_p.clock, Ledger::escrow(id), "escrow", a.profileId);
-        Ledger::transfer(tx, m_p.clock, Ledger::available(a.profileId), Ledger::escrow(id), *budget.cents, "escrow",
-                         "task", id, "Budget escrowed");
+        Ledger::transfer(tx, m_p.clock, Ledger::available(a.profileId), Ledger::escrow(id), *budget.cents,
+                         "escrow", "task", id, "Budget escrowed");
     }
     Settlement::addReputation(tx, a.profileId, 5, 0);
     json::object out;
@@ -232,7 +249,8 @@ json::object TaskService::browse(store::Transaction& tx, const json::object& que
 {
     auto q = [&](const char* k) { return queryText(query, k); };
     const std::string status = q("status").empty() ? "open" : q("status");
-    if (status != "open" && status != "assigned" && status != "completed" && status != "cancelled" && status != "all")
+    if (status != "open" && status != "assigned" && status != "completed" && status != "cancelled" &&
+        status != "all")
         throw DomainError::invalid("status", "must be one of: open, assigned, completed, cancelled, all");
     const std::string mode = q("mode");
     if (!mode.empty() && mode != "bid" && mode != "claim" && mode != "open")
@@ -249,7 +267,8 @@ json::object TaskService::browse(store::Transaction& tx, const json::object& que
     const std::string skill = lower(q("skill"));
     const auto page = pageFrom(query);
 
-    std::string sql = "SELECT " + TaskRecord::joinedSelect() + TaskRecord::JoinedFrom + " WHERE t.visibility = 'public'";
+    std::string sql =
+        "SELECT " + TaskRecord::joinedSelect() + TaskRecord::JoinedFrom + " WHERE t.visibility = 'public'";
     store::SqlArgs args;
     if (status != "all") {
         sql += " AND t.status = ?";
@@ -282,7 +301,8 @@ json::object TaskService::browse(store::Transaction& tx, const json::object& que
                 std::from_chars(page.cursor.data(), page.cursor.data() + colon, cents).ec != std::errc())
                 throw DomainError::invalid("cursor", "is not a cursor this server issued");
             const std::string cid = page.cursor.substr(colon + 1);
-            sql += " AND (COALESCE(t.budget_cents, -1) < ? OR (COALESCE(t.budget_cents, -1) = ? AND t.id < ?))";
+            sql +=
+                " AND (COALESCE(t.budget_cents, -1) < ? OR (COALESCE(t.budget_cents, -1) = ? AND t.id < ?))";
             args.push_back(sqlInt(cents));
             args.push_back(sqlInt(cents));
             args.push_back(sqlText(cid));
@@ -342,9 +362,9 @@ json::object TaskService::listMine(store::Transaction& tx, const Actor& a, const
     json::array items;
     for (auto& t : rows) {
         auto o = t.toJson(tx);
-        o["bidCount"] = tx.scalarInt("SELECT COUNT(*) FROM bids WHERE task_id = ? AND status = 'active'",
-                                     {sqlText(t.id)})
-                            .value_or(0);
+        o["bidCount"] =
+            tx.scalarInt("SELECT COUNT(*) FROM bids WHERE task_id = ? AND status = 'active'", {sqlText(t.id)})
+                .value_or(0);
         items.push_back(std::move(o));
     }
     json::object out;
@@ -360,26 +380,32 @@ json::object TaskService::getForAgent(store::Transaction& tx, const Actor& a, co
     const auto tid = sqlText(id);
     if (t.ownerId == a.profileId) {
         json::object s;
-        s["active"] = tx.scalarInt("SELECT COUNT(*) FROM bids WHERE task_id = ? AND status = 'active'", {tid}).value_or(0);
+        s["active"] = tx.scalarInt("SELECT COUNT(*) FROM bids WHERE task_id = ? AND status = 'active'", {tid})
+                          .value_or(0);
         s["total"] = tx.scalarInt("SELECT COUNT(*) FROM bids WHERE task_id = ?", {tid}).value_or(0);
-        auto low = tx.scalarInt("SELECT MIN(proposed_cents) FROM bids WHERE task_id = ? AND status = 'active'", {tid});
+        auto low = tx.scalarInt(
+            "SELECT MIN(proposed_cents) FROM bids WHERE task_id = ? AND status = 'active'", {tid});
         s["lowestAmount"] = low ? money(*low) : json::value(nullptr);
         o["bidSummary"] = std::move(s);
         o["pendingApplications"] =
-            tx.scalarInt("SELECT COUNT(*) FROM applications WHERE task_id = ? AND status = 'pending'", {tid}).value_or(0);
+            tx.scalarInt("SELECT COUNT(*) FROM applications WHERE task_id = ? AND status = 'pending'", {tid})
+                .value_or(0);
         o["pendingSubmissions"] =
-            tx.scalarInt("SELECT COUNT(*) FROM submissions WHERE task_id = ? AND status = 'pending'", {tid}).value_or(0);
+            tx.scalarInt("SELECT COUNT(*) FROM submissions WHERE task_id = ? AND status = 'pending'", {tid})
+                .value_or(0);
     }
-    if (auto c = tx.scalarText("SELECT id FROM contracts WHERE task_id = ? AND (buyer_id = ? OR seller_id = ?)"
-                               " ORDER BY id DESC LIMIT 1",
-                               {tid, sqlText(a.profileId), sqlText(a.profileId)}))
+    if (auto c =
+            tx.scalarText("SELECT id FROM contracts WHERE task_id = ? AND (buyer_id = ? OR seller_id = ?)"
+                          " ORDER BY id DESC LIMIT 1",
+                          {tid, sqlText(a.profileId), sqlText(a.profileId)}))
         o["contractId"] = *c;
     json::object out;
     out["task"] = std::move(o);
     return out;
 }
 
-json::object TaskService::update(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
+json::object TaskService::update(store::Transaction& tx, const Actor& a, const std::string& id,
+                                 const json::object& body)
 {
     TaskRecord::lockForWrite(tx, id);
     auto t = TaskRecord::loadVisible(tx, id, &a);
@@ -428,7 +454,8 @@ json::object TaskService::update(store::Transaction& tx, const Actor& a, const s
         tx.exec("UPDATE tasks SET search_text = ? WHERE id = ?",
                 {sqlText(lower(title.value_or(t.title) + "\n" + description.value_or(t.description))), tid});
     if (hasCriteria)
-        tx.exec("UPDATE tasks SET acceptance_criteria = ? WHERE id = ?", {sqlText(storeJson(toArray(criteria))), tid});
+        tx.exec("UPDATE tasks SET acceptance_criteria = ? WHERE id = ?",
+                {sqlText(storeJson(toArray(criteria))), tid});
     if (hasTags) {
         tx.exec("UPDATE tasks SET skills_tags = ? WHERE id = ?", {sqlText(storeJson(toArray(tags))), tid});
         tx.exec("DELETE FROM task_skills WHERE task_id = ?", {tid});
@@ -446,23 +473,26 @@ json::object TaskService::update(store::Transaction& tx, const Actor& a, const s
     if (newBudget && newBudget->cents != *t.budgetCents) {
         const std::int64_t diff = newBudget->cents - *t.budgetCents;
         if (diff > 0) {
-            Ledger::transfer(tx, m_p.clock, Ledger::available(a.profileId), t.escrowAccount(), diff, "escrow", "task",
-                             id, "Budget raised");
+            Ledger::transfer(tx, m_p.clock, Ledger::available(a.profileId), t.escrowAccount(), diff, "escrow",
+                             "task", id, "Budget raised");
         } else {
-            const std::int64_t committed =
-                tx.scalarInt("SELECT COALESCE(SUM(budget_cents), 0) FROM tasks WHERE parent_id = ? AND status <> 'cancelled'",
+            const std::int64_t committed = tx.scalarInt("SELECT COALESCE(SUM(budget_cents), 0) FROM tasks "
+                                                        "WHERE parent_id = ? AND status <> 'cancelled'",
+                                                        {tid})
+                                               .value_or(0);
+            const std::int64_t maxBid =
+                tx.scalarInt("SELECT MAX(proposed_cents) FROM bids WHERE task_id = ? AND status = 'active'",
                              {tid})
                     .value_or(0);
-            const std::int64_t maxBid =
-                tx.scalarInt("SELECT MAX(proposed_cents) FROM bids WHERE task_id = ? AND status = 'active'", {tid})
-                    .value_or(0);
-            if (Ledger::balance(tx, t.escrowAccount()) + diff < 0 || newBudget->cents < maxBid || committed > 0)
+            if (Ledger::balance(tx, t.escrowAccount()) + diff < 0 || newBudget->cents < maxBid ||
+                committed > 0)
                 throw DomainError::invalid("budgetAmount", "cannot go below active bids or subtask budgets");
-            Ledger::transfer(tx, m_p.clock, t.escrowAccount(), Ledger::available(a.profileId), -diff, "refund",
-                             "task", id, "Budget lowered");
+            Ledger::transfer(tx, m_p.clock, t.escrowAccount(), Ledger::available(a.profileId), -diff,
+                             "refund", "task", id, "Budget lowered");
         }
-        tx.exec("UPDATE tasks SET budget_cents = ?, budget_amount = ?, budget_text = ? WHERE id = ?",
-                {sqlInt(newBudget->cents), sqlText(newBudget->text), sqlText(newBudget->text + " CREDITS"), tid});
+        tx.exec(
+            "UPDATE tasks SET budget_cents = ?, budget_amount = ?, budget_text = ? WHERE id = ?",
+            {sqlInt(newBudget->cents), sqlText(newBudget->text), sqlText(newBudget->text + " CREDITS"), tid});
     }
     tx.exec("UPDATE tasks SET updated_at = ? WHERE id = ?", {sqlText(now), tid});
     json::object out;
@@ -470,7 +500,8 @@ json::object TaskService::update(store::Transaction& tx, const Actor& a, const s
     return out;
 }
 
-json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
+json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const std::string& id,
+                                 const json::object& body)
 {
     TaskRecord::lockForWrite(tx, id);
     auto t = TaskRecord::loadVisible(tx, id, &a);
@@ -481,11 +512,13 @@ json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const s
     const auto reason = in.optStr("reason", 0, 2000);
     in.finish();
     if (t.status != "open")
-        throw DomainError::conflict("TASK_NOT_OPEN", "Only open tasks can be cancelled; running contracts use mutual cancellation");
+        throw DomainError::conflict(
+            "TASK_NOT_OPEN", "Only open tasks can be cancelled; running contracts use mutual cancellation");
     const auto tid = sqlText(id);
     // Only a running subtask blocks; completed ones stay as they are, and the parent's
     // remainder (and any open subtask's budget) must remain refundable.
-    if (tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE parent_id = ? AND status = 'assigned'", {tid}).value_or(0) > 0)
+    if (tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE parent_id = ? AND status = 'assigned'", {tid})
+            .value_or(0) > 0)
         throw DomainError::conflict("SUBTASKS_RUNNING", "A subtask is assigned and running");
     const std::string now = m_p.clock.nowIso();
     std::vector<std::string> toCancel;
@@ -507,15 +540,19 @@ json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const s
             while (r.next())
                 bidders.emplace_back(r.str(0), r.str(1));
             for (const auto& [bidder, bid] : bidders)
-                Notifier::notify(tx, m_p.clock, bidder, "task.cancelled", "task", cid, "A task you bid on was cancelled");
+                Notifier::notify(tx, m_p.clock, bidder, "task.cancelled", "task", cid,
+                                 "A task you bid on was cancelled");
         }
-        tx.exec("UPDATE bids SET status = 'rejected', reason = 'task cancelled', updated_at = ? WHERE task_id = ? AND status = 'active'",
+        tx.exec("UPDATE bids SET status = 'rejected', reason = 'task cancelled', updated_at = ? WHERE "
+                "task_id = ? AND status = 'active'",
                 {sqlText(now), c});
-        tx.exec("UPDATE applications SET status = 'rejected', reason = 'task cancelled', updated_at = ? WHERE task_id = ? AND status = 'pending'",
+        tx.exec("UPDATE applications SET status = 'rejected', reason = 'task cancelled', updated_at = ? "
+                "WHERE task_id = ? AND status = 'pending'",
                 {sqlText(now), c});
-        tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = 'task cancelled', decided_at = ?"
-                " WHERE task_id = ? AND status = 'pending' AND contract_id IS NULL",
-                {sqlText(now), c});
+        tx.exec(
+            "UPDATE submissions SET status = 'rejected', decision_reason = 'task cancelled', decided_at = ?"
+            " WHERE task_id = ? AND status = 'pending' AND contract_id IS NULL",
+            {sqlText(now), c});
         Settlement::refundRemaining(tx, m_p, Ledger::escrow(cid), t.ownerId, "task", cid);
     }
     Settlement::addReputation(tx, a.profileId, -10, 0);
@@ -525,7 +562,8 @@ json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const s
     return out;
 }
 
-json::object TaskService::split(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body)
+json::object TaskService::split(store::Transaction& tx, const Actor& a, const std::string& id,
+                                const json::object& body)
 {
     TaskRecord::lockForWrite(tx, id);
     auto t = TaskRecord::loadVisible(tx, id, &a);
@@ -572,35 +610,60 @@ json::object TaskService::split(store::Transaction& tx, const Actor& a, const st
         throw DomainError::conflict("TASK_NOT_OPEN", "Only open tasks can be split");
     if (t.parentId)
         throw DomainError::conflict("STATE_CONFLICT", "A subtask cannot be split again");
-    if (tx.scalarInt("SELECT COUNT(*) FROM bids WHERE task_id = ? AND status = 'active'", {sqlText(id)}).value_or(0) > 0 ||
-        tx.scalarInt("SELECT COUNT(*) FROM applications WHERE task_id = ? AND status = 'pending'", {sqlText(id)}).value_or(0) > 0 ||
-        tx.scalarInt("SELECT COUNT(*) FROM submissions WHERE task_id = ? AND status = 'pending'", {sqlText(id)}).value_or(0) > 0)
-        throw DomainError::conflict("STATE_CONFLICT", "A task with active bids, applications or submissions cannot be split");
+    if (tx.scalarInt("SELECT COUNT(*) FROM bids WHERE task_id = ? AND status = 'active'", {sqlText(id)})
+                .value_or(0) > 0 ||
+        tx.scalarInt("SELECT COUNT(*) FROM applications WHERE task_id = ? AND status = 'pending'",
+                     {sqlText(id)})
+                .value_or(0) > 0 ||
+        tx.scalarInt("SELECT COUNT(*) FROM submissions WHERE task_id = ? AND status = 'pending'",
+                     {sqlText(id)})
+                .value_or(0) > 0)
+        throw DomainError::conflict("STATE_CONFLICT",
+                                    "A task with active bids, applications or submissions cannot be split");
     std::int64_t total = 0;
     for (const auto& s : list)
         total += s.amount ? s.amount->cents : 0;
     if (t.credits() && total > Ledger::balance(tx, t.escrowAccount()))
-        throw DomainError::invalid("subtasks", "subtask budgets add up to more than the task's remaining budget");
+        throw DomainError::invalid("subtasks",
+                                   "subtask budgets add up to more than the task's remaining budget");
     const std::string now = m_p.clock.nowIso();
     json::array created;
     for (const auto& s : list) {
         const std::string sid = newId("tsk_");
         const std::string amountText = s.amount ? s.amount->text : t.budgetAmount.value_or("");
-        tx.exec("INSERT INTO tasks(id, owner_id, title, description, acceptance_criteria, skills_tags, budget_amount,"
-                " budget_cents, budget_currency, budget_currency_custom, budget_text, deadline, visibility, mode, status,"
-                " require_approval, verification, review_window_hours, parent_id, search_text, created_at, updated_at)"
+        tx.exec("INSERT INTO tasks(id, owner_id, title, description, acceptance_criteria, skills_tags, "
+                "budget_amount,"
+                " budget_cents, budget_currency, budget_currency_custom, budget_text, deadline, visibility, "
+                "mode, status,"
+                " require_approval, verification, review_window_hours, parent_id, search_text, created_at, "
+                "updated_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,?,?,?)",
-                {sqlText(sid), sqlText(t.ownerId), sqlText(s.title), sqlText(s.description), sqlText(t.criteria),
-                 sqlText(t.skills), s.amount ? sqlText(s.amount->text) : sqlOptText(t.budgetAmount),
-                 s.amount ? sqlInt(s.amount->cents) : sqlNull(), sqlOptText(t.currency), sqlOptText(t.currencyCustom),
-                 s.amount ? sqlText(s.amount->text + " CREDITS") : sqlOptText(t.budgetText), sqlOptText(t.deadline),
-                 sqlText(t.visibility), sqlText(t.mode), sqlInt(t.requireApproval ? 1 : 0),
-                 sqlOptText(t.verification), sqlInt(t.reviewWindowHours), sqlText(id),
-                 sqlText(lower(s.title + "\n" + s.description)), sqlText(now), sqlText(now)});
+                {sqlText(sid),
+                 sqlText(t.ownerId),
+                 sqlText(s.title),
+                 sqlText(s.description),
+                 sqlText(t.criteria),
+                 sqlText(t.skills),
+                 s.amount ? sqlText(s.amount->text) : sqlOptText(t.budgetAmount),
+                 s.amount ? sqlInt(s.amount->cents) : sqlNull(),
+                 sqlOptText(t.currency),
+                 sqlOptText(t.currencyCustom),
+                 s.amount ? sqlText(s.amount->text + " CREDITS") : sqlOptText(t.budgetText),
+                 sqlOptText(t.deadline),
+                 sqlText(t.visibility),
+                 sqlText(t.mode),
+                 sqlInt(t.requireApproval ? 1 : 0),
+                 sqlOptText(t.verification),
+                 sqlInt(t.reviewWindowHours),
+                 sqlText(id),
+                 sqlText(lower(s.title + "\n" + s.description)),
+                 sqlText(now),
+                 sqlText(now)});
         const auto tags = parseStoredJson(t.skills);
         if (tags.is_array())
             for (const auto& tag : tags.as_array())
-                tx.exec("INSERT INTO task_skills(task_id, skill) VALUES (?, ?)", {sqlText(sid), sqlText(tag.as_string())});
+                tx.exec("INSERT INTO task_skills(task_id, skill) VALUES (?, ?)",
+                        {sqlText(sid), sqlText(tag.as_string())});
         if (s.amount) {
             Ledger::ensureAccount(tx, m_p.clock, Ledger::escrow(sid), "escrow", t.ownerId);
             Ledger::transfer(tx, m_p.clock, t.escrowAccount(), Ledger::escrow(sid), s.amount->cents, "escrow",
@@ -621,9 +684,10 @@ json::object TaskService::listComments(store::Transaction& tx, const Actor& a, c
     TaskRecord::loadVisible(tx, id, &a);
     requireScope(a, "comments:read");
     const auto page = pageFrom(query);
-    auto r = tx.query("SELECT id, author_id, body, created_at FROM comments WHERE task_id = ? AND (? = '' OR id < ?)"
-                      " ORDER BY id DESC LIMIT ?",
-                      {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r = tx.query(
+        "SELECT id, author_id, body, created_at FROM comments WHERE task_id = ? AND (? = '' OR id < ?)"
+        " ORDER BY id DESC LIMIT ?",
+        {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     std::vector<std::array<std::string, 4>> rows;
     while (r.next())
         rows.push_back({r.str(0), r.str(1), r.str(2), r.str(3)});
@@ -655,7 +719,8 @@ json::object TaskService::addComment(store::Transaction& tx, const Actor& a, con
     tx.exec("INSERT INTO comments(id, task_id, author_id, body, created_at) VALUES (?,?,?,?,?)",
             {sqlText(cid), sqlText(id), sqlText(a.profileId), sqlText(text), sqlText(now)});
     if (t.ownerId != a.profileId)
-        Notifier::notify(tx, m_p.clock, t.ownerId, "comment.created", "task", id, "New comment on your task " + t.title);
+        Notifier::notify(tx, m_p.clock, t.ownerId, "comment.created", "task", id,
+                         "New comment on your task " + t.title);
     json::object c;
     c["id"] = cid;
     c["taskId"] = id;
@@ -672,17 +737,19 @@ void TaskService::requireSkillMatch(store::Transaction& tx, const TaskRecord& t,
     const auto tags = parseStoredJson(t.skills);
     if (!tags.is_array() || tags.as_array().empty())
         return;
-    const auto mine = parseStoredJson(tx.scalarText("SELECT skills FROM profiles WHERE id = ?", {sqlText(a.profileId)}).value_or("[]"));
+    const auto mine = parseStoredJson(
+        tx.scalarText("SELECT skills FROM profiles WHERE id = ?", {sqlText(a.profileId)}).value_or("[]"));
     if (mine.is_array())
         for (const auto& s : mine.as_array())
             for (const auto& tag : tags.as_array())
                 if (s == tag)
                     return;
-    throw DomainError(ErrorKind::Forbidden, "SKILL_MISMATCH", "Your profile's skills match none of this task's tags");
+    throw DomainError(ErrorKind::Forbidden, "SKILL_MISMATCH",
+                      "Your profile's skills match none of this task's tags");
 }
 
-json::object TaskService::claim(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body,
-                                int& status)
+json::object TaskService::claim(store::Transaction& tx, const Actor& a, const std::string& id,
+                                const json::object& body, int& status)
 {
     TaskRecord::lockForWrite(tx, id);
     const auto t = TaskRecord::loadForAction(tx, id);
@@ -702,16 +769,19 @@ json::object TaskService::claim(store::Transaction& tx, const Actor& a, const st
     const std::string now = m_p.clock.nowIso();
     json::object out;
     if (t.requireApproval) {
-        if (tx.scalarInt("SELECT 1 FROM applications WHERE task_id = ? AND agent_id = ? AND status = 'pending'",
-                         {sqlText(id), sqlText(a.profileId)}))
+        if (tx.scalarInt(
+                "SELECT 1 FROM applications WHERE task_id = ? AND agent_id = ? AND status = 'pending'",
+                {sqlText(id), sqlText(a.profileId)}))
             throw DomainError::conflict("DUPLICATE_APPLICATION", "You already applied for this task");
         const std::string appId = newId("app_");
         tx.exec("INSERT INTO applications(id, task_id, agent_id, status, message, created_at, updated_at)"
                 " VALUES (?,?,?,'pending',?,?,?)",
-                {sqlText(appId), sqlText(id), sqlText(a.profileId), sqlOptText(message), sqlText(now), sqlText(now)});
+                {sqlText(appId), sqlText(id), sqlText(a.profileId), sqlOptText(message), sqlText(now),
+                 sqlText(now)});
         Notifier::notify(tx, m_p.clock, t.ownerId, "task.application", "task", id,
                          "A new application for " + t.title + " waits for approval");
-        auto r = tx.query((std::string("SELECT ") + kAppCols + " FROM applications WHERE id = ?").c_str(), {sqlText(appId)});
+        auto r = tx.query((std::string("SELECT ") + kAppCols + " FROM applications WHERE id = ?").c_str(),
+                          {sqlText(appId)});
         r.next();
         out["application"] = applicationJson(tx, r);
         status = 201;
@@ -721,10 +791,11 @@ json::object TaskService::claim(store::Transaction& tx, const Actor& a, const st
     if (tx.exec("UPDATE tasks SET status = 'assigned', updated_at = ? WHERE id = ? AND status = 'open'",
                 {sqlText(now), sqlText(id)}) != 1)
         throw DomainError::conflict("TASK_NOT_OPEN", "This task was claimed by someone else");
-    const std::string cid = ContractService::createContract(tx, m_p, t, "claim", "", a.profileId, t.budgetCents,
-                                                            t.budgetText.value_or(""), json::object{});
+    const std::string cid = ContractService::createContract(
+        tx, m_p, t, "claim", "", a.profileId, t.budgetCents, t.budgetText.value_or(""), json::object{});
     Settlement::addReputation(tx, a.profileId, 2, 0);
-    Notifier::notify(tx, m_p.clock, t.ownerId, "task.claimed", "contract", cid, "Your task " + t.title + " was claimed");
+    Notifier::notify(tx, m_p.clock, t.ownerId, "task.claimed", "contract", cid,
+                     "Your task " + t.title + " was claimed");
     out["contract"] = ContractService::contractJson(tx, cid);
     status = 201;
     return out;
@@ -750,7 +821,8 @@ json::object TaskService::listApplications(store::Transaction& tx, const Actor& 
     // row-by-row PostgreSQL result short (only the first application was listed).
     std::vector<json::object> tmp;
     for (const auto& appId : ids) {
-        auto one = tx.query((std::string("SELECT ") + kAppCols + " FROM applications WHERE id = ?").c_str(), {sqlText(appId)});
+        auto one = tx.query((std::string("SELECT ") + kAppCols + " FROM applications WHERE id = ?").c_str(),
+                            {sqlText(appId)});
         if (one.next())
             tmp.push_back(applicationJson(tx, one));
     }
@@ -768,7 +840,8 @@ json::object TaskService::decideApplication(store::Transaction& tx, const Actor&
     const auto t = TaskRecord::loadVisible(tx, id, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner decides applications");
-    auto r = tx.query("SELECT agent_id, status FROM applications WHERE id = ? AND task_id = ?", {sqlText(appId), sqlText(id)});
+    auto r = tx.query("SELECT agent_id, status FROM applications WHERE id = ? AND task_id = ?",
+                      {sqlText(appId), sqlText(id)});
     if (!r.next())
         throw DomainError::notFound("Application");
     const std::string agent = r.str(0);
@@ -790,14 +863,17 @@ json::object TaskService::decideApplication(store::Transaction& tx, const Actor&
         if (tx.exec("UPDATE tasks SET status = 'assigned', updated_at = ? WHERE id = ? AND status = 'open'",
                     {sqlText(now), sqlText(id)}) != 1)
             throw DomainError::conflict("TASK_NOT_OPEN", "This task is no longer open");
-        tx.exec("UPDATE applications SET status = 'approved', updated_at = ? WHERE id = ?", {sqlText(now), sqlText(appId)});
+        tx.exec("UPDATE applications SET status = 'approved', updated_at = ? WHERE id = ?",
+                {sqlText(now), sqlText(appId)});
         std::vector<std::string> others;
         {
-            auto o = tx.query("SELECT agent_id FROM applications WHERE task_id = ? AND status = 'pending'", {sqlText(id)});
+            auto o = tx.query("SELECT agent_id FROM applications WHERE task_id = ? AND status = 'pending'",
+                              {sqlText(id)});
             while (o.next())
                 others.push_back(o.str(0));
         }
-        tx.exec("UPDATE applications SET status = 'rejected', reason = 'another application was approved', updated_at = ?"
+        tx.exec("UPDATE applications SET status = 'rejected', reason = 'another application was approved', "
+                "updated_at = ?"
                 " WHERE task_id = ? AND status = 'pending'",
                 {sqlText(now), sqlText(id)});
         for (const auto& o : others)
@@ -810,7 +886,8 @@ json::object TaskService::decideApplication(store::Transaction& tx, const Actor&
                          "Your application for " + t.title + " was approved");
         out["contract"] = ContractService::contractJson(tx, cid);
     }
-    auto rr = tx.query((std::string("SELECT ") + kAppCols + " FROM applications WHERE id = ?").c_str(), {sqlText(appId)});
+    auto rr = tx.query((std::string("SELECT ") + kAppCols + " FROM applications WHERE id = ?").c_str(),
+                       {sqlText(appId)});
     rr.next();
     out["application"] = applicationJson(tx, rr);
     return out;
@@ -827,24 +904,31 @@ json::object TaskService::submitOpen(store::Transaction& tx, const Actor& a, con
     requireSkillMatch(tx, t, a);
     const auto pkg = SubmissionPackage::parse(body);
     if (t.mode != "open")
-        throw DomainError::conflict("WRONG_MODE", "This task is not an open-submission task (mode " + t.mode + ")");
+        throw DomainError::conflict("WRONG_MODE",
+                                    "This task is not an open-submission task (mode " + t.mode + ")");
     if (t.hasSubtasks)
         throw DomainError::conflict("PARENT_TASK", "This task was split; submit to one of its subtasks");
     if (t.status != "open")
         throw DomainError::conflict("TASK_NOT_OPEN", "This task is no longer open");
-    if (tx.scalarInt("SELECT 1 FROM submissions WHERE task_id = ? AND submitter_id = ? AND status = 'pending'",
-                     {sqlText(id), sqlText(a.profileId)}))
-        throw DomainError::conflict("DUPLICATE_SUBMISSION", "You already have a pending submission on this task");
+    if (tx.scalarInt(
+            "SELECT 1 FROM submissions WHERE task_id = ? AND submitter_id = ? AND status = 'pending'",
+            {sqlText(id), sqlText(a.profileId)}))
+        throw DomainError::conflict("DUPLICATE_SUBMISSION",
+                                    "You already have a pending submission on this task");
     std::optional<bool> passed;
     bool autoAccept = false;
-    const std::string sid = ContractService::insertSubmission(tx, m_p, t, std::nullopt, a.profileId, pkg, passed, autoAccept);
+    const std::string sid =
+        ContractService::insertSubmission(tx, m_p, t, std::nullopt, a.profileId, pkg, passed, autoAccept);
     Settlement::addReputation(tx, a.profileId, 5, 0);
     Notifier::notify(tx, m_p.clock, t.ownerId, "delivery.submitted", "task", id,
-                     "New submission on " + t.title + (passed ? (*passed ? " (verification passed)" : " (verification failed)") : ""));
+                     "New submission on " + t.title +
+                         (passed ? (*passed ? " (verification passed)" : " (verification failed)") : ""));
     if (autoAccept && passed && *passed)
         acceptOpenSubmission(tx, t, sid, std::nullopt, "", true);
-    auto r = tx.query((std::string("SELECT ") + ContractService::SubmissionColumns + " FROM submissions WHERE id = ?").c_str(),
-                      {sqlText(sid)});
+    auto r = tx.query(
+        (std::string("SELECT ") + ContractService::SubmissionColumns + " FROM submissions WHERE id = ?")
+            .c_str(),
+        {sqlText(sid)});
     r.next();
     json::object out;
     out["submission"] = ContractService::submissionJson(r);
@@ -858,12 +942,13 @@ json::object TaskService::listOpenSubmissions(store::Transaction& tx, const Acto
     requireScope(a, "submissions:read");
     const auto page = pageFrom(query);
     const bool owner = t.ownerId == a.profileId;
-    auto r = tx.query((std::string("SELECT ") + ContractService::SubmissionColumns +
-                       " FROM submissions WHERE task_id = ? AND (? = 1 OR submitter_id = ?) AND (? = '' OR id < ?)"
-                       " ORDER BY id DESC LIMIT ?")
-                          .c_str(),
-                      {sqlText(id), sqlInt(owner ? 1 : 0), sqlText(a.profileId), sqlText(page.cursor),
-                       sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r =
+        tx.query((std::string("SELECT ") + ContractService::SubmissionColumns +
+                  " FROM submissions WHERE task_id = ? AND (? = 1 OR submitter_id = ?) AND (? = '' OR id < ?)"
+                  " ORDER BY id DESC LIMIT ?")
+                     .c_str(),
+                 {sqlText(id), sqlInt(owner ? 1 : 0), sqlText(a.profileId), sqlText(page.cursor),
+                  sqlText(page.cursor), sqlInt(page.limit + 1)});
     json::array items;
     while (r.next())
         items.push_back(ContractService::submissionJson(r));
@@ -873,25 +958,31 @@ json::object TaskService::listOpenSubmissions(store::Transaction& tx, const Acto
 }
 
 void TaskService::acceptOpenSubmission(store::Transaction& tx, const TaskRecord& t, const std::string& subId,
-                                       std::optional<std::int64_t> rating, const std::string& review, bool automatic)
+                                       std::optional<std::int64_t> rating, const std::string& review,
+                                       bool automatic)
 {
     const std::string now = m_p.clock.nowIso();
     if (tx.exec("UPDATE tasks SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'open'",
                 {sqlText(now), sqlText(t.id)}) != 1)
         throw DomainError::conflict("TASK_NOT_OPEN", "A submission was already accepted on this task");
-    const std::string worker = tx.scalarText("SELECT submitter_id FROM submissions WHERE id = ?", {sqlText(subId)}).value();
-    const std::string cid = ContractService::createContract(tx, m_p, t, "open", "", worker, t.budgetCents,
-                                                            t.budgetText.value_or(""), json::object{}, "accepted");
-    tx.exec("UPDATE contracts SET submission_count = 1, closed_at = ? WHERE id = ?", {sqlText(now), sqlText(cid)});
-    tx.exec("UPDATE submissions SET status = 'accepted', contract_id = ?, rating = ?, decided_at = ? WHERE id = ?",
+    const std::string worker =
+        tx.scalarText("SELECT submitter_id FROM submissions WHERE id = ?", {sqlText(subId)}).value();
+    const std::string cid = ContractService::createContract(
+        tx, m_p, t, "open", "", worker, t.budgetCents, t.budgetText.value_or(""), json::object{}, "accepted");
+    tx.exec("UPDATE contracts SET submission_count = 1, closed_at = ? WHERE id = ?",
+            {sqlText(now), sqlText(cid)});
+    tx.exec("UPDATE submissions SET status = 'accepted', contract_id = ?, rating = ?, decided_at = ? WHERE "
+            "id = ?",
             {sqlText(cid), rating ? sqlInt(*rating) : sqlNull(), sqlText(now), sqlText(subId)});
     std::vector<std::string> losers;
     {
-        auto r = tx.query("SELECT submitter_id FROM submissions WHERE task_id = ? AND status = 'pending'", {sqlText(t.id)});
+        auto r = tx.query("SELECT submitter_id FROM submissions WHERE task_id = ? AND status = 'pending'",
+                          {sqlText(t.id)});
         while (r.next())
             losers.push_back(r.str(0));
     }
-    tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = 'another submission was accepted', decided_at = ?"
+    tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = 'another submission was "
+            "accepted', decided_at = ?"
             " WHERE task_id = ? AND status = 'pending'",
             {sqlText(now), sqlText(t.id)});
     for (const auto& l : losers)
@@ -900,7 +991,8 @@ void TaskService::acceptOpenSubmission(store::Transaction& tx, const TaskRecord&
     if (t.budgetCents)
         Settlement::payWorker(tx, m_p, t.escrowAccount(), worker, *t.budgetCents, "contract", cid);
     Settlement::refundRemaining(tx, m_p, t.escrowAccount(), t.ownerId, "task", t.id);
-    Settlement::recordAcceptance(tx, m_p, {cid, t.ownerId, worker, t.title, rating, review, automatic, "task", t.id});
+    Settlement::recordAcceptance(tx, m_p,
+                                 {cid, t.ownerId, worker, t.title, rating, review, automatic, "task", t.id});
 }
 
 json::object TaskService::decideOpenSubmission(store::Transaction& tx, const Actor& a, const std::string& id,
@@ -910,12 +1002,14 @@ json::object TaskService::decideOpenSubmission(store::Transaction& tx, const Act
     const auto t = TaskRecord::loadVisible(tx, id, &a);
     if (t.ownerId != a.profileId)
         throw DomainError::forbidden("Only the task's owner decides submissions");
-    auto r = tx.query("SELECT status, submitter_id FROM submissions WHERE id = ? AND task_id = ? AND contract_id IS NULL",
-                      {sqlText(subId), sqlText(id)});
+    auto r = tx.query(
+        "SELECT status, submitter_id FROM submissions WHERE id = ? AND task_id = ? AND contract_id IS NULL",
+        {sqlText(subId), sqlText(id)});
     const bool found = r.next();
     const std::string subStatus = found ? r.str(0) : "";
     const std::string submitter = found ? r.str(1) : "";
-    if (!found && !tx.scalarInt("SELECT 1 FROM submissions WHERE id = ? AND task_id = ?", {sqlText(subId), sqlText(id)}))
+    if (!found && !tx.scalarInt("SELECT 1 FROM submissions WHERE id = ? AND task_id = ?",
+                                {sqlText(subId), sqlText(id)}))
         throw DomainError::notFound("Submission");
     requireScope(a, "decision:write");
     Input in(body);
@@ -932,13 +1026,16 @@ json::object TaskService::decideOpenSubmission(store::Transaction& tx, const Act
     if (action == "accept") {
         acceptOpenSubmission(tx, t, subId, rating, review.value_or(""), false);
     } else {
-        tx.exec("UPDATE submissions SET status = 'rejected', decision_reason = ?, decided_at = ? WHERE id = ?",
-                {sqlText(*reason), sqlText(now), sqlText(subId)});
+        tx.exec(
+            "UPDATE submissions SET status = 'rejected', decision_reason = ?, decided_at = ? WHERE id = ?",
+            {sqlText(*reason), sqlText(now), sqlText(subId)});
         Notifier::notify(tx, m_p.clock, submitter, "delivery.rejected", "task", id,
                          "Your submission on " + t.title + " was rejected: " + *reason);
     }
-    auto rr = tx.query((std::string("SELECT ") + ContractService::SubmissionColumns + " FROM submissions WHERE id = ?").c_str(),
-                       {sqlText(subId)});
+    auto rr = tx.query(
+        (std::string("SELECT ") + ContractService::SubmissionColumns + " FROM submissions WHERE id = ?")
+            .c_str(),
+        {sqlText(subId)});
     rr.next();
     json::object out;
     out["submission"] = ContractService::submissionJson(rr);
@@ -959,7 +1056,8 @@ int TaskService::autoAcceptOpenSubmissions(store::Transaction& tx, int maxCount)
         auto t = TaskRecord::load(tx, task);
         if (!t || t->status != "open")
             continue;
-        if (tx.scalarText("SELECT status FROM submissions WHERE id = ?", {sqlText(sub)}).value_or("") != "pending")
+        if (tx.scalarText("SELECT status FROM submissions WHERE id = ?", {sqlText(sub)}).value_or("") !=
+            "pending")
             continue;
         acceptOpenSubmission(tx, *t, sub, std::nullopt, "", true);
         ++n;

@@ -21,20 +21,30 @@ public:
     boost::json::object getPublic(store::Transaction& tx, const Actor* a, const std::string& id);
     boost::json::object listMine(store::Transaction& tx, const Actor& a, const boost::json::object& query);
     boost::json::object getForAgent(store::Transaction& tx, const Actor& a, const std::string& id);
-    boost::json::object update(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
-    boost::json::object cancel(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
-    boost::json::object split(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
+    boost::json::object update(store::Transaction& tx, const Actor& a, const std::string& id,
+                               const boost::json::object& body);
+    boost::json::object cancel(store::Transaction& tx, const Actor& a, const std::string& id,
+                               const boost::json::object& body);
+    boost::json::object split(store::Transaction& tx, const Actor& a, const std::string& id,
+                              const boost::json::object& body);
 
-    boost::json::object listComments(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& query);
-    boost::json::object addComment(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
+    boost::json::object listComments(store::Transaction& tx, const Actor& a, const std::string& id,
+                                     const boost::json::object& query);
+    boost::json::object addComment(store::Transaction& tx, const Actor& a, const std::string& id,
+                                   const boost::json::object& body);
 
-    boost::json::object claim(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body, int& status);
-    boost::json::object listApplications(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& query);
+    boost::json::object claim(store::Transaction& tx, const Actor& a, const std::string& id,
+                              const boost::json::object& body, int& status);
+    boost::json::object listApplications(store::Transaction& tx, const Actor& a, const std::string& id,
+                                         const boost::json::object& query);
     boost::json::object decideApplication(store::Transaction& tx, const Actor& a, const std::string& id,
-                                          const std::string& appId, bool approve, const boost::json::object& body);
+                                          const std::string& appId, bool approve,
+                                          const boost::json::object& body);
 
-    boost::json::object submitOpen(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& body);
-    boost::json::object listOpenSubmissions(store::Transaction& tx, const Actor& a, const std::string& id, const boost::json::object& query);
+    boost::json::object submitOpen(store::Transaction& tx, const Actor& a, const std::string& id,
+                                   const boost::json::object& body);
+    boost::json::object listOpenSubmissions(store::Transaction& tx, const Actor& a, const std::string& id,
+                                            const boost::json::object& query);
     boost::json::object decideOpenSubmission(store::Transaction& tx, const Actor& a, const std::string& id,
                                              const std::string& subId, const boost::json::object& body);
     // Accepts open-mode submissions whose review window has passed. Returns how many.

@@ -16,12 +16,14 @@ json::object WalletService::wallet(store::Transaction& tx, const Actor& a)
     json::object w;
     w["available"] = money(Ledger::balance(tx, Ledger::available(a.profileId)));
     w["pending"] = money(Ledger::balance(tx, Ledger::pending(a.profileId)));
-    w["escrow"] = money(tx.scalarInt("SELECT COALESCE(SUM(balance), 0) FROM accounts WHERE kind = 'escrow' AND owner_id = ?",
-                                     {sqlText(a.profileId)})
-                            .value_or(0));
+    w["escrow"] = money(
+        tx.scalarInt("SELECT COALESCE(SUM(balance), 0) FROM accounts WHERE kind = 'escrow' AND owner_id = ?",
+                     {sqlText(a.profileId)})
+            .value_or(0));
     w["currency"] = "CREDITS";
-    auto next = tx.scalarText("SELECT MIN(release_at) FROM payout_holds WHERE profile_id = ? AND released_at IS NULL",
-                              {sqlText(a.profileId)});
+    auto next =
+        tx.scalarText("SELECT MIN(release_at) FROM payout_holds WHERE profile_id = ? AND released_at IS NULL",
+                      {sqlText(a.profileId)});
     w["nextReleaseAt"] = next ? json::value(*next) : json::value(nullptr);
     json::object out;
     out["wallet"] = std::move(w);
@@ -37,14 +39,17 @@ json::object WalletService::transactions(store::Transaction& tx, const Actor& a,
         kind = std::string(k->as_string());
     // Transfers touching an account the caller owns (available, pending, or an escrow it funded).
     auto r = tx.query(
-        "SELECT t.id, t.from_account, t.to_account, t.amount, t.kind, t.ref_type, t.ref_id, t.memo, t.created_at,"
+        "SELECT t.id, t.from_account, t.to_account, t.amount, t.kind, t.ref_type, t.ref_id, t.memo, "
+        "t.created_at,"
         " fa.owner_id, ta.owner_id, fa.kind, ta.kind FROM transfers t"
         " JOIN accounts fa ON fa.id = t.from_account JOIN accounts ta ON ta.id = t.to_account"
         " WHERE (fa.owner_id = ? OR ta.owner_id = ?) AND (? = '' OR t.kind = ?) AND (? = '' OR t.id < ?)"
         " ORDER BY t.id DESC LIMIT ?",
         {sqlText(a.profileId), sqlText(a.profileId), sqlText(kind), sqlText(kind), sqlText(page.cursor),
          sqlText(page.cursor), sqlInt(page.limit + 1)});
-    static const auto liquidity = [](const std::string& k) { return k == "available" ? 3 : k == "pending" ? 2 : 1; };
+    static const auto liquidity = [](const std::string& k) {
+        return k == "available" ? 3 : k == "pending" ? 2 : 1;
+    };
     json::array items;
     while (r.next()) {
         const bool fromMine = r.optStr(9).value_or("") == a.profileId;

@@ -13,7 +13,8 @@ class WalletService
 public:
     explicit WalletService(Platform& p) : m_p(p) {}
     boost::json::object wallet(store::Transaction& tx, const Actor& a);
-    boost::json::object transactions(store::Transaction& tx, const Actor& a, const boost::json::object& query);
+    boost::json::object transactions(store::Transaction& tx, const Actor& a,
+                                     const boost::json::object& query);
     boost::json::object verifyLedger(store::Transaction& tx, const Actor& a);
 
 private:

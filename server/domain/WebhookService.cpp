@@ -6,12 +6,11 @@
 #include "Input.h"
 #include "Random.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
-#include <algorithm>
-#include <array>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -55,7 +54,8 @@ bool privateV4(std::uint32_t a)
 
 std::uint32_t v4At(const std::array<unsigned char, 16>& b, std::size_t i)
 {
-    return std::uint32_t(b[i]) << 24 | std::uint32_t(b[i + 1]) << 16 | std::uint32_t(b[i + 2]) << 8 | b[i + 3];
+    return std::uint32_t(b[i]) << 24 | std::uint32_t(b[i + 1]) << 16 | std::uint32_t(b[i + 2]) << 8 |
+           b[i + 3];
 }
 
 std::string lower(std::string s)
@@ -208,7 +208,8 @@ bool WebhookService::isPrivateAddress(const std::string& ip)
     if (first12Zero) // ::a.b.c.d (deprecated IPv4-compatible)
         return true;
     if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
-        std::all_of(b.begin() + 4, b.begin() + 12, [](unsigned char c) { return c == 0; })) // 64:ff9b::/96 NAT64
+        std::all_of(b.begin() + 4, b.begin() + 12,
+                    [](unsigned char c) { return c == 0; })) // 64:ff9b::/96 NAT64
         return privateV4(v4At(b, 12));
     if (b[0] == 0x20 && b[1] == 0x02) // 2002::/16 6to4
         return privateV4(v4At(b, 2));
@@ -232,7 +233,8 @@ WebhookTarget WebhookService::checkTarget(const std::string& url, bool allowPriv
         return refuse(t, "must be an http or https URL of at most 2048 characters");
     for (unsigned char c : url)
         if (c <= 0x20 || c >= 0x7f)
-            return refuse(t, "must not contain spaces, control or non-ASCII characters (percent-encode them)");
+            return refuse(t,
+                          "must not contain spaces, control or non-ASCII characters (percent-encode them)");
     const auto sep = url.find("://");
     if (sep == std::string::npos)
         return refuse(t, "must be an absolute http or https URL");
@@ -280,7 +282,8 @@ WebhookTarget WebhookService::checkTarget(const std::string& url, bool allowPriv
     if (authority.size() && authority.back() == ':')
         return refuse(t, "has an empty port");
     if (!portText.empty()) {
-        if (portText.size() > 5 || !std::all_of(portText.begin(), portText.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        if (portText.size() > 5 ||
+            !std::all_of(portText.begin(), portText.end(), [](char c) { return c >= '0' && c <= '9'; }))
             return refuse(t, "has a malformed port");
         const int p = std::stoi(portText);
         if (p < 1 || p > 65535)
@@ -316,8 +319,10 @@ WebhookTarget WebhookService::checkTarget(const std::string& url, bool allowPriv
     if (!allowPrivate) {
         for (const auto& a : t.addresses)
             if (isPrivateAddress(a))
-                return refuse(t, "resolves to " + a +
-                                     ", a private, loopback or link-local address; webhooks must reach a public address");
+                return refuse(
+                    t,
+                    "resolves to " + a +
+                        ", a private, loopback or link-local address; webhooks must reach a public address");
     }
     t.ok = true;
     return t;
@@ -343,7 +348,8 @@ WebhookService::Row WebhookService::load(store::Transaction& tx, const Actor& a,
 {
     if (!looksLikeId(id, "whk_"))
         throw DomainError::notFound("Webhook");
-    auto r = tx.query("SELECT id, url, events, active, created_at, updated_at FROM webhooks WHERE id = ? AND profile_id = ?",
+    auto r = tx.query("SELECT id, url, events, active, created_at, updated_at FROM webhooks WHERE id = ? AND "
+                      "profile_id = ?",
                       {sqlText(id), sqlText(a.profileId)});
     if (!r.next())
         throw DomainError::notFound("Webhook");
@@ -373,9 +379,12 @@ json::object WebhookService::create(store::Transaction& tx, const Actor& a, cons
     // Serialise this profile's creations so two at once cannot both be the fifth.
     if (tx.backend() == store::Backend::Postgres)
         tx.query("SELECT id FROM profiles WHERE id = ? FOR UPDATE", {sqlText(a.profileId)});
-    const auto count = tx.scalarInt("SELECT COUNT(*) FROM webhooks WHERE profile_id = ?", {sqlText(a.profileId)}).value_or(0);
+    const auto count =
+        tx.scalarInt("SELECT COUNT(*) FROM webhooks WHERE profile_id = ?", {sqlText(a.profileId)})
+            .value_or(0);
     if (count >= kMaxPerProfile)
-        throw DomainError::conflict("LIMIT_REACHED", "A profile may have at most " + std::to_string(kMaxPerProfile) +
+        throw DomainError::conflict("LIMIT_REACHED", "A profile may have at most " +
+                                                         std::to_string(kMaxPerProfile) +
                                                          " webhooks; delete one first");
     if (!secret)
         secret = crypto::Random::hex(32);
@@ -395,9 +404,10 @@ json::object WebhookService::list(store::Transaction& tx, const Actor& a, const 
 {
     requireScope(a, "webhooks:read");
     const auto page = pageFrom(query);
-    auto r = tx.query("SELECT id, url, events, active, created_at, updated_at FROM webhooks"
-                      " WHERE profile_id = ? AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
-                      {sqlText(a.profileId), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r =
+        tx.query("SELECT id, url, events, active, created_at, updated_at FROM webhooks"
+                 " WHERE profile_id = ? AND (? = '' OR id < ?) ORDER BY id DESC LIMIT ?",
+                 {sqlText(a.profileId), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     json::array items;
     while (r.next()) {
         Row row{r.str(0), r.str(1), r.str(2), r.str(4), r.str(5), r.i64(3) != 0};
@@ -414,7 +424,8 @@ json::object WebhookService::get(store::Transaction& tx, const Actor& a, const s
     requireScope(a, "webhooks:read");
     json::object hook = toJson(row);
     json::object counts{{"pending", 0}, {"delivered", 0}, {"failed", 0}};
-    auto r = tx.query("SELECT status, COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? GROUP BY status", {sqlText(id)});
+    auto r = tx.query("SELECT status, COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? GROUP BY status",
+                      {sqlText(id)});
     while (r.next()) {
         std::string status = r.str(0);
         if (status == "sending")
@@ -428,8 +439,8 @@ json::object WebhookService::get(store::Transaction& tx, const Actor& a, const s
     return out;
 }
 
-json::object WebhookService::update(store::Transaction& tx, const Actor& a, const std::string& id, const json::object& body,
-                                    const WebhookTarget* checked)
+json::object WebhookService::update(store::Transaction& tx, const Actor& a, const std::string& id,
+                                    const json::object& body, const WebhookTarget* checked)
 {
     Row row = load(tx, a, id);
     requireScope(a, "webhooks:write");
@@ -479,11 +490,12 @@ json::object WebhookService::deliveries(store::Transaction& tx, const Actor& a, 
     load(tx, a, id);
     requireScope(a, "webhooks:read");
     const auto page = pageFrom(query);
-    auto r = tx.query("SELECT a.id, a.delivery_id, d.notification_id, d.event, a.attempt, a.status_code, a.error,"
-                      " a.duration_ms, a.succeeded, a.created_at, d.status, d.due_at"
-                      " FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id"
-                      " WHERE a.webhook_id = ? AND (? = '' OR a.id < ?) ORDER BY a.id DESC LIMIT ?",
-                      {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
+    auto r =
+        tx.query("SELECT a.id, a.delivery_id, d.notification_id, d.event, a.attempt, a.status_code, a.error,"
+                 " a.duration_ms, a.succeeded, a.created_at, d.status, d.due_at"
+                 " FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id"
+                 " WHERE a.webhook_id = ? AND (? = '' OR a.id < ?) ORDER BY a.id DESC LIMIT ?",
+                 {sqlText(id), sqlText(page.cursor), sqlText(page.cursor), sqlInt(page.limit + 1)});
     json::array items;
     while (r.next()) {
         json::object o;
@@ -519,7 +531,8 @@ int WebhookService::enqueue(store::Transaction& tx, const std::string& profileId
 {
     std::vector<std::pair<std::string, std::string>> hooks; // id, events (collected before writing)
     {
-        auto r = tx.query("SELECT id, events FROM webhooks WHERE profile_id = ? AND active = 1", {sqlText(profileId)});
+        auto r = tx.query("SELECT id, events FROM webhooks WHERE profile_id = ? AND active = 1",
+                          {sqlText(profileId)});
         while (r.next())
             hooks.emplace_back(r.str(0), r.str(1));
     }
@@ -527,15 +540,17 @@ int WebhookService::enqueue(store::Transaction& tx, const std::string& profileId
         return 0;
     const std::string payload = json::serialize(notification);
     const auto* nid = notification.if_contains("id");
-    const std::string notificationId = nid && nid->is_string() ? std::string(nid->as_string()) : std::string();
+    const std::string notificationId =
+        nid && nid->is_string() ? std::string(nid->as_string()) : std::string();
     int n = 0;
     for (const auto& [hookId, events] : hooks) {
         if (!matches(events, type))
             continue;
-        tx.exec("INSERT INTO webhook_deliveries(id, webhook_id, notification_id, event, payload, status, attempts, due_at,"
+        tx.exec("INSERT INTO webhook_deliveries(id, webhook_id, notification_id, event, payload, status, "
+                "attempts, due_at,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
-                {sqlText(newId("whd_")), sqlText(hookId), sqlText(notificationId), sqlText(type), sqlText(payload),
-                 sqlText(now), sqlText(now), sqlText(now)});
+                {sqlText(newId("whd_")), sqlText(hookId), sqlText(notificationId), sqlText(type),
+                 sqlText(payload), sqlText(now), sqlText(now), sqlText(now)});
         ++n;
     }
     if (n > 0) {

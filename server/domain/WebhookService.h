@@ -4,7 +4,6 @@
 #include "Platform.h"
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -20,11 +19,11 @@ namespace taskdesk::domain {
 struct WebhookTarget
 {
     bool ok = false;
-    std::string reason;  // why not (400 text at creation, the error in the delivery log)
-    std::string scheme;  // "http" | "https"
-    std::string host;    // as written, without IPv6 brackets
+    std::string reason; // why not (400 text at creation, the error in the delivery log)
+    std::string scheme; // "http" | "https"
+    std::string host;   // as written, without IPv6 brackets
     std::uint16_t port = 0;
-    std::string target;  // path and query, "/" when the URL has none
+    std::string target;                 // path and query, "/" when the URL has none
     std::vector<std::string> addresses; // numeric, in resolver order
 };
 

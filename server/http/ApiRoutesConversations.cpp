@@ -1,7 +1,6 @@
 // Routes for threads, bid/contract/direct messages, read marks.
-#include "ApiServer.h"
-
 #include "Actor.h"
+#include "ApiServer.h"
 #include "Database.h"
 #include "MessageService.h"
 
@@ -30,8 +29,8 @@ void ApiServer::registerConversationRoutes()
     };
 
     // Bid threads (the bidder and the task's owner) and contract threads (buyer and seller).
-    add("GET", "/api/agent/bids/:id/messages", false, 200, "messages:read", "A bid's private thread (bidder or task owner)",
-        [msg](RouteContext& c, Tx& tx) -> json::value {
+    add("GET", "/api/agent/bids/:id/messages", false, 200, "messages:read",
+        "A bid's private thread (bidder or task owner)", [msg](RouteContext& c, Tx& tx) -> json::value {
             return msg->listBidMessages(tx, c.requireActor(), c.param("id"), c.query);
         });
     add("POST", "/api/agent/bids/:id/messages", true, 201, "messages:write", "Write in a bid's thread {body}",
@@ -42,24 +41,32 @@ void ApiServer::registerConversationRoutes()
         "A contract's private thread (buyer or seller)", [msg](RouteContext& c, Tx& tx) -> json::value {
             return msg->listContractMessages(tx, c.requireActor(), c.param("id"), c.query);
         });
-    add("POST", "/api/agent/contracts/:id/messages", true, 201, "messages:write", "Write in a contract's thread {body}",
-        [msg](RouteContext& c, Tx& tx) -> json::value {
+    add("POST", "/api/agent/contracts/:id/messages", true, 201, "messages:write",
+        "Write in a contract's thread {body}", [msg](RouteContext& c, Tx& tx) -> json::value {
             return msg->postContractMessage(tx, c.requireActor(), c.param("id"), c.body());
         });
 
     // Direct messages between two profiles.
     add("GET", "/api/agent/messages", false, 200, "messages:read",
         "My direct messages, sent and received (?with=profileId for one conversation)",
-        [msg](RouteContext& c, Tx& tx) -> json::value { return msg->listDirect(tx, c.requireActor(), c.query); });
-    add("POST", "/api/agent/messages", true, 201, "messages:write", "Send a direct message {toProfileId, body}",
-        [msg](RouteContext& c, Tx& tx) -> json::value { return msg->sendDirect(tx, c.requireActor(), c.body()); });
+        [msg](RouteContext& c, Tx& tx) -> json::value {
+            return msg->listDirect(tx, c.requireActor(), c.query);
+        });
+    add("POST", "/api/agent/messages", true, 201, "messages:write",
+        "Send a direct message {toProfileId, body}", [msg](RouteContext& c, Tx& tx) -> json::value {
+            return msg->sendDirect(tx, c.requireActor(), c.body());
+        });
 
     // The inbox: every thread I am in, by last activity, and read marks.
     add("GET", "/api/agent/threads", false, 200, "messages:read",
         "Every thread I am in (task, bid, contract, direct) with last message and unread count",
-        [msg](RouteContext& c, Tx& tx) -> json::value { return msg->listThreads(tx, c.requireActor(), c.query); });
+        [msg](RouteContext& c, Tx& tx) -> json::value {
+            return msg->listThreads(tx, c.requireActor(), c.query);
+        });
     add("POST", "/api/agent/threads/read", true, 200, "messages:write", "Mark a thread read {threadId}",
-        [msg](RouteContext& c, Tx& tx) -> json::value { return msg->markThreadRead(tx, c.requireActor(), c.body()); });
+        [msg](RouteContext& c, Tx& tx) -> json::value {
+            return msg->markThreadRead(tx, c.requireActor(), c.body());
+        });
 }
 
 } // namespace taskdesk::http

@@ -23,7 +23,8 @@ void ApiServer::registerEventRoutes()
     r.pattern = "/api/agent/events";
     r.auth = AuthMode::Required;
     r.scope = "notifications:read";
-    r.summary = "Long poll: notifications after a cursor, oldest first; waits up to `wait` seconds (0-30) for new ones";
+    r.summary = "Long poll: notifications after a cursor, oldest first; waits up to `wait` seconds (0-30) "
+                "for new ones";
     auto* hub = m_events.get();
     auto* platform = &m_p;
     r.handler = [hub, platform](RouteContext& c, store::Transaction& tx) -> json::value {
@@ -45,7 +46,8 @@ void ApiServer::registerEventRoutes()
         if (after.empty()) {
             // No cursor: start from now, so only what arrives from here on is an event.
             // A profile with no notifications yet gets the cursor before every id.
-            after = tx.scalarText("SELECT MAX(id) FROM notifications WHERE profile_id = ?", {store::sqlText(a.profileId)})
+            after = tx.scalarText("SELECT MAX(id) FROM notifications WHERE profile_id = ?",
+                                  {store::sqlText(a.profileId)})
                         .value_or("ntf_" + std::string(28, '0'));
         }
         json::array events;

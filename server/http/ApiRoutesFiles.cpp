@@ -1,14 +1,12 @@
 // Routes for file upload and download.
-#include "ApiServer.h"
-
 #include "Actor.h"
+#include "ApiServer.h"
 #include "Database.h"
 #include "DomainError.h"
 #include "FileService.h"
 #include "Platform.h"
 
 #include <QLoggingCategory>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -81,7 +79,8 @@ void ApiServer::registerFileRoutes()
         r.write = true;
         r.status = 201;
         r.scope = "submissions:write";
-        r.summary = "Upload a file (raw body up to 50 MiB; Content-Type and X-File-Name headers) for a delivery package";
+        r.summary = "Upload a file (raw body up to 50 MiB; Content-Type and X-File-Name headers) for a "
+                    "delivery package";
         // The bytes go to disk (temporary file, fsync) before the transaction,
         // so the database write lock is never held during the disk write.
         r.prepare = [files](RouteContext& ctx) { ctx.prepared = files->stage(ctx.request.body); };
@@ -100,7 +99,8 @@ void ApiServer::registerFileRoutes()
         r.scope = "submissions:read";
         r.summary = "Download a file (uploader, and the parties of a contract whose submission attaches it)";
         r.handler = [files](RouteContext& c, Tx& tx) -> json::value {
-            auto f = std::make_shared<domain::FileService::Stored>(files->find(tx, c.requireActor(), c.param("id")));
+            auto f = std::make_shared<domain::FileService::Stored>(
+                files->find(tx, c.requireActor(), c.param("id")));
             // The bytes are read after the transaction ends, when the transport
             // asks for the answer.
             c.deferred = [f](Response::Completion done) {

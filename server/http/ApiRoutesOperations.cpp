@@ -1,6 +1,5 @@
 // Routes for OpenAPI document, metrics, agent guide.
 #include "ApiServer.h"
-
 #include "Database.h"
 #include "JsonWriter.h"
 #include "Metrics.h"
@@ -53,10 +52,12 @@ std::int64_t webhookBacklog(Tx& tx)
             continue;
         const std::string t(table);
         if (columnExists(tx, table, "status"))
-            return tx.scalarInt(("SELECT COUNT(*) FROM " + t + " WHERE status IN ('pending', 'sending')").c_str())
+            return tx
+                .scalarInt(("SELECT COUNT(*) FROM " + t + " WHERE status IN ('pending', 'sending')").c_str())
                 .value_or(0);
         if (columnExists(tx, table, "delivered_at"))
-            return tx.scalarInt(("SELECT COUNT(*) FROM " + t + " WHERE delivered_at IS NULL").c_str()).value_or(0);
+            return tx.scalarInt(("SELECT COUNT(*) FROM " + t + " WHERE delivered_at IS NULL").c_str())
+                .value_or(0);
         return tx.scalarInt(("SELECT COUNT(*) FROM " + t).c_str()).value_or(0);
     }
     return 0;
@@ -92,7 +93,8 @@ void ApiServer::registerOperationsRoutes()
             return respondRaw(c, std::move(res));
         });
 
-    add("GET", "/skill.md", "The agent guide (Markdown): register, scopes, browse, bid, claim, deliver, decide, errors",
+    add("GET", "/skill.md",
+        "The agent guide (Markdown): register, scopes, browse, bid, claim, deliver, decide, errors",
         [](RouteContext& c, Tx&) -> json::value {
             auto res = Response::text(200, std::string(skillGuideMarkdown()), "text/markdown; charset=utf-8");
             res.headers.emplace_back("Cache-Control", "public, max-age=300");
@@ -102,35 +104,42 @@ void ApiServer::registerOperationsRoutes()
     // Registered before the metrics object is made so that it has a slot too.
     auto metricsHolder = std::make_shared<std::shared_ptr<Metrics>>();
     const auto started = std::chrono::system_clock::now();
-    add("GET", "/metrics", "Prometheus metrics (text format 0.0.4): requests, latency, ledger, webhook backlog",
+    add("GET", "/metrics",
+        "Prometheus metrics (text format 0.0.4): requests, latency, ledger, webhook backlog",
         [metricsHolder, started](RouteContext& c, Tx& tx) -> json::value {
             using S = Metrics::Sample;
             std::vector<S> extra;
             const auto fees = tx.scalarInt("SELECT balance FROM accounts WHERE id = 'fees'").value_or(0);
             const auto mint = tx.scalarInt("SELECT balance FROM accounts WHERE id = 'mint'").value_or(0);
-            const auto escrow = tx.scalarInt("SELECT COALESCE(SUM(balance), 0) FROM accounts WHERE kind = 'escrow'").value_or(0);
-            extra.push_back(S{"taskdesk_ledger_transfers", "Ledger transfers recorded.", "gauge",
-                              static_cast<double>(tx.scalarInt("SELECT COUNT(*) FROM transfers").value_or(0))});
-            extra.push_back(S{"taskdesk_ledger_accounts", "Ledger accounts.", "gauge",
-                              static_cast<double>(tx.scalarInt("SELECT COUNT(*) FROM accounts").value_or(0))});
-            extra.push_back(S{"taskdesk_ledger_fees_balance_cents", "Platform fees collected, in CREDITS cents.", "gauge",
+            const auto escrow =
+                tx.scalarInt("SELECT COALESCE(SUM(balance), 0) FROM accounts WHERE kind = 'escrow'")
+                    .value_or(0);
+            extra.push_back(
+                S{"taskdesk_ledger_transfers", "Ledger transfers recorded.", "gauge",
+                  static_cast<double>(tx.scalarInt("SELECT COUNT(*) FROM transfers").value_or(0))});
+            extra.push_back(
+                S{"taskdesk_ledger_accounts", "Ledger accounts.", "gauge",
+                  static_cast<double>(tx.scalarInt("SELECT COUNT(*) FROM accounts").value_or(0))});
+            extra.push_back(S{"taskdesk_ledger_fees_balance_cents",
+                              "Platform fees collected, in CREDITS cents.", "gauge",
                               static_cast<double>(fees)});
             extra.push_back(S{"taskdesk_ledger_mint_balance_cents",
                               "Mint balance in CREDITS cents (negative: the credits issued).", "gauge",
                               static_cast<double>(mint)});
-            extra.push_back(S{"taskdesk_ledger_escrow_balance_cents", "CREDITS cents held in escrow.", "gauge",
-                              static_cast<double>(escrow)});
+            extra.push_back(S{"taskdesk_ledger_escrow_balance_cents", "CREDITS cents held in escrow.",
+                              "gauge", static_cast<double>(escrow)});
             extra.push_back(S{"taskdesk_webhook_backlog", "Webhook deliveries waiting to be made.", "gauge",
                               static_cast<double>(webhookBacklog(tx))});
             if (tableExists(tx, "files")) {
-                extra.push_back(S{"taskdesk_files", "Uploaded files (one per upload).", "gauge",
-                                  static_cast<double>(tx.scalarInt("SELECT COUNT(*) FROM files").value_or(0))});
+                extra.push_back(
+                    S{"taskdesk_files", "Uploaded files (one per upload).", "gauge",
+                      static_cast<double>(tx.scalarInt("SELECT COUNT(*) FROM files").value_or(0))});
             }
-            extra.push_back(S{"taskdesk_process_start_time_seconds", "When this server process started (unix time).",
-                              "gauge",
-                              static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-                                                      started.time_since_epoch())
-                                                      .count())});
+            extra.push_back(
+                S{"taskdesk_process_start_time_seconds", "When this server process started (unix time).",
+                  "gauge",
+                  static_cast<double>(
+                      std::chrono::duration_cast<std::chrono::seconds>(started.time_since_epoch()).count())});
             std::string body = *metricsHolder ? (*metricsHolder)->render(extra) : std::string();
             auto res = Response::text(200, std::move(body), "text/plain; version=0.0.4; charset=utf-8");
             res.headers.emplace_back("Cache-Control", "no-store");

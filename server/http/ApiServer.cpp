@@ -10,13 +10,12 @@
 #include "EventHub.h"
 #include "JsonWriter.h"
 #include "Metrics.h"
+#include "NotificationService.h"
 #include "Platform.h"
 #include "TaskService.h"
-#include "NotificationService.h"
 #include "WalletService.h"
 
 #include <QLoggingCategory>
-
 #include <chrono>
 #include <thread>
 
@@ -35,14 +34,22 @@ namespace {
 int statusFor(ErrorKind k)
 {
     switch (k) {
-    case ErrorKind::Validation: return 400;
-    case ErrorKind::Unauthorized: return 401;
-    case ErrorKind::InsufficientFunds: return 402;
-    case ErrorKind::Forbidden: return 403;
-    case ErrorKind::NotFound: return 404;
-    case ErrorKind::Conflict: return 409;
-    case ErrorKind::TooLarge: return 413;
-    case ErrorKind::RateLimited: return 429;
+    case ErrorKind::Validation:
+        return 400;
+    case ErrorKind::Unauthorized:
+        return 401;
+    case ErrorKind::InsufficientFunds:
+        return 402;
+    case ErrorKind::Forbidden:
+        return 403;
+    case ErrorKind::NotFound:
+        return 404;
+    case ErrorKind::Conflict:
+        return 409;
+    case ErrorKind::TooLarge:
+        return 413;
+    case ErrorKind::RateLimited:
+        return 429;
     }
     return 500;
 }
@@ -80,7 +87,8 @@ struct RetryTransaction
 
 ApiServer::ApiServer(domain::Platform& platform, bool rateLimits)
     : m_p(platform), m_limiter(rateLimits), m_accounts(std::make_unique<domain::AccountService>(platform)),
-      m_tasks(std::make_unique<domain::TaskService>(platform)), m_bids(std::make_unique<domain::BidService>(platform)),
+      m_tasks(std::make_unique<domain::TaskService>(platform)),
+      m_bids(std::make_unique<domain::BidService>(platform)),
       m_contracts(std::make_unique<domain::ContractService>(platform)),
       m_wallet(std::make_unique<domain::WalletService>(platform)),
       m_notifications(std::make_unique<domain::NotificationService>(platform)),
@@ -153,8 +161,11 @@ Response ApiServer::handle(Request& req)
             res = Response::error(500, "INTERNAL_ERROR", "Internal error", true);
         }
     }
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-    qCDebug(lcApi).noquote() << QString::fromStdString(req.method) << QString::fromStdString(route ? route->pattern : std::string("(none)"))
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+            .count();
+    qCDebug(lcApi).noquote() << QString::fromStdString(req.method)
+                             << QString::fromStdString(route ? route->pattern : std::string("(none)"))
                              << res.status << us << "us";
     if (m_metrics)
         m_metrics->record(route, req.method, res.status, us);
@@ -168,7 +179,8 @@ Response ApiServer::execute(const Route& route, Request& req)
     if (!auth.empty() && hasHmac)
         return Response::error(400, "VALIDATION", "Send either a Bearer token or HMAC headers, not both");
     if (hasHmac)
-        return Response::error(401, "UNAUTHORIZED", "HMAC request signing is not enabled on this server; use a Bearer token");
+        return Response::error(401, "UNAUTHORIZED",
+                               "HMAC request signing is not enabled on this server; use a Bearer token");
     std::string bearer;
     if (!auth.empty()) {
         if (auth.size() < 7 || (auth.compare(0, 7, "Bearer ") != 0 && auth.compare(0, 7, "bearer ") != 0))
@@ -208,12 +220,14 @@ Response ApiServer::execute(const Route& route, Request& req)
         route.prepare(prepCtx);
 
     const std::string requestHash =
-        idempotent ? crypto::Digest::sha256Hex(req.method + "\n" + req.path + "\n" + req.body) : std::string();
+        idempotent ? crypto::Digest::sha256Hex(req.method + "\n" + req.path + "\n" + req.body)
+                   : std::string();
     std::string touchedToken;
     Response res;
     for (int attempt = 0;; ++attempt) {
         try {
-            store::Transaction tx(m_p.db, route.write ? store::Transaction::Mode::Write : store::Transaction::Mode::Read);
+            store::Transaction tx(m_p.db, route.write ? store::Transaction::Mode::Write
+                                                      : store::Transaction::Mode::Read);
             std::optional<domain::Actor> actor;
             if (!bearer.empty()) {
                 actor = m_accounts->authenticateBearer(tx, bearer);
@@ -231,9 +245,11 @@ Response ApiServer::execute(const Route& route, Request& req)
             const std::string principal = actor ? actor->profileId : "ip:" + req.remoteAddress;
             if (idempotent) {
                 const std::string cutoff = domain::Clock::toIso(m_p.clock.now() - std::chrono::hours(24));
-                tx.exec("DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ? AND created_at < ?",
-                        {sqlText(principal), sqlText(*idemHeader), sqlText(cutoff)});
-                auto r = tx.query("SELECT request_hash, status, body FROM idempotency_keys WHERE principal = ? AND idem_key = ?",
+                tx.exec(
+                    "DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ? AND created_at < ?",
+                    {sqlText(principal), sqlText(*idemHeader), sqlText(cutoff)});
+                auto r = tx.query("SELECT request_hash, status, body FROM idempotency_keys WHERE principal = "
+                                  "? AND idem_key = ?",
                                   {sqlText(principal), sqlText(*idemHeader)});
                 if (r.next()) {
                     if (r.str(0) != requestHash)
@@ -247,8 +263,9 @@ Response ApiServer::execute(const Route& route, Request& req)
                     if (actor && !route.scope.empty() && !actor->hasScope(route.scope)) {
                         json::object fields;
                         fields["scope"] = route.scope;
-                        return Response::error(403, "MISSING_SCOPE", "This credential lacks the scope " + route.scope,
-                                               false, &fields);
+                        return Response::error(403, "MISSING_SCOPE",
+                                               "This credential lacks the scope " + route.scope, false,
+                                               &fields);
                     }
                     Response replay;
                     replay.status = static_cast<int>(r.i64(1));
@@ -259,9 +276,11 @@ Response ApiServer::execute(const Route& route, Request& req)
                 try {
                     // The reservation shares the transaction with the work: both
                     // commit or neither does, and a concurrent twin waits on it.
-                    tx.exec("INSERT INTO idempotency_keys(principal, idem_key, request_hash, status, body, created_at)"
+                    tx.exec("INSERT INTO idempotency_keys(principal, idem_key, request_hash, status, body, "
+                            "created_at)"
                             " VALUES (?, ?, ?, 0, '', ?)",
-                            {sqlText(principal), sqlText(*idemHeader), sqlText(requestHash), sqlText(m_p.clock.nowIso())});
+                            {sqlText(principal), sqlText(*idemHeader), sqlText(requestHash),
+                             sqlText(m_p.clock.nowIso())});
                 } catch (const store::StoreError& e) {
                     if (e.kind() == store::StoreError::Kind::UniqueViolation)
                         throw RetryTransaction{};
@@ -296,10 +315,11 @@ Response ApiServer::execute(const Route& route, Request& req)
                     // Record the business refusal so the same key replays it.
                     store::Transaction rec(m_p.db, store::Transaction::Mode::Write);
                     try {
-                        rec.exec("INSERT INTO idempotency_keys(principal, idem_key, request_hash, status, body, created_at)"
+                        rec.exec("INSERT INTO idempotency_keys(principal, idem_key, request_hash, status, "
+                                 "body, created_at)"
                                  " VALUES (?, ?, ?, ?, ?, ?)",
-                                 {sqlText(principal), sqlText(*idemHeader), sqlText(requestHash), sqlInt(res.status),
-                                  sqlText(res.body), sqlText(m_p.clock.nowIso())});
+                                 {sqlText(principal), sqlText(*idemHeader), sqlText(requestHash),
+                                  sqlInt(res.status), sqlText(res.body), sqlText(m_p.clock.nowIso())});
                         rec.commit();
                     } catch (const store::StoreError& se) {
                         if (se.kind() != store::StoreError::Kind::UniqueViolation)
@@ -318,8 +338,10 @@ Response ApiServer::execute(const Route& route, Request& req)
             }
             if (idempotent) {
                 if (storable(res.status))
-                    tx.exec("UPDATE idempotency_keys SET status = ?, body = ? WHERE principal = ? AND idem_key = ?",
-                            {sqlInt(res.status), sqlText(res.body), sqlText(principal), sqlText(*idemHeader)});
+                    tx.exec(
+                        "UPDATE idempotency_keys SET status = ?, body = ? WHERE principal = ? AND idem_key = "
+                        "?",
+                        {sqlInt(res.status), sqlText(res.body), sqlText(principal), sqlText(*idemHeader)});
                 else
                     tx.exec("DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ?",
                             {sqlText(principal), sqlText(*idemHeader)});
@@ -334,7 +356,8 @@ Response ApiServer::execute(const Route& route, Request& req)
             break;
         } catch (const RetryTransaction&) {
             if (attempt >= 20)
-                return Response::error(409, "IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still running", true);
+                return Response::error(409, "IDEMPOTENCY_IN_PROGRESS",
+                                       "A request with this Idempotency-Key is still running", true);
             std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
         } catch (const store::StoreError& e) {
             if (e.kind() != store::StoreError::Kind::Retryable || attempt >= 8)

@@ -78,7 +78,8 @@ void EventHub::addWaiter(const std::string& profileId, const std::string& afterI
         if (m_stop)
             return;
         const auto id = m_nextId++;
-        m_waiters.emplace(id, Waiter{id, profileId, afterId, std::chrono::steady_clock::now() + wait, std::move(done)});
+        m_waiters.emplace(
+            id, Waiter{id, profileId, afterId, std::chrono::steady_clock::now() + wait, std::move(done)});
         m_byProfile.emplace(profileId, id);
         // Something may have arrived between the handler's check and now.
         m_poked = true;
@@ -86,8 +87,8 @@ void EventHub::addWaiter(const std::string& profileId, const std::string& afterI
     m_cv.notify_one();
 }
 
-Response EventHub::eventsResponse(domain::Platform& platform, const std::string& profileId, const std::string& afterId,
-                                  int limit, bool& any)
+Response EventHub::eventsResponse(domain::Platform& platform, const std::string& profileId,
+                                  const std::string& afterId, int limit, bool& any)
 {
     store::Transaction tx(platform.db, store::Transaction::Mode::Read);
     json::array events;
@@ -115,7 +116,8 @@ std::set<std::string> EventHub::profilesWithNews()
     std::set<std::string> profiles;
     const std::string nextCutoff = domain::Clock::toIso(m_p.clock.now() - kLookback);
     store::Transaction tx(m_p.db, store::Transaction::Mode::Read);
-    auto r = tx.query("SELECT DISTINCT profile_id FROM notifications WHERE created_at >= ?", {sqlText(m_scanCutoff)});
+    auto r = tx.query("SELECT DISTINCT profile_id FROM notifications WHERE created_at >= ?",
+                      {sqlText(m_scanCutoff)});
     while (r.next())
         profiles.insert(r.str(0));
     m_scanCutoff = nextCutoff;

@@ -1,5 +1,7 @@
 #include "HttpServer.h"
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -20,9 +22,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -48,7 +47,7 @@ using BeastRequest = bhttp::request<bhttp::string_body>;
 using BeastResponse = bhttp::response<bhttp::string_body>;
 
 constexpr std::chrono::seconds kWriteTimeout{30};
-constexpr std::chrono::seconds kLingerTimeout{2};   // draining a rejected request before closing
+constexpr std::chrono::seconds kLingerTimeout{2}; // draining a rejected request before closing
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 constexpr std::size_t kFirstReadSize = 8192;
 constexpr std::size_t kDrainReadSize = 16384;
@@ -68,11 +67,16 @@ const std::string& errorBody(int status)
     static const std::string busy = Response::error(503, "UNAVAILABLE", "Server busy", true).body;
     static const std::string internal = Response::error(500, "INTERNAL_ERROR", "Internal error", true).body;
     switch (status) {
-    case 413: return tooLarge;
-    case 431: return headerTooLarge;
-    case 503: return busy;
-    case 500: return internal;
-    default: return badRequest;
+    case 413:
+        return tooLarge;
+    case 431:
+        return headerTooLarge;
+    case 503:
+        return busy;
+    case 500:
+        return internal;
+    default:
+        return badRequest;
     }
 }
 
@@ -219,8 +223,7 @@ struct Core
 {
     Core(HttpServerConfig c, HttpServer::Handler h, HttpServer::LargeBodyPredicate p)
         : cfg(std::move(c)), handler(std::move(h)), allowLargeBody(std::move(p))
-    {
-    }
+    {}
 
     HttpServerConfig cfg;
     HttpServer::Handler handler;
@@ -326,8 +329,8 @@ private:
             return;
         }
         parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(
-            std::min<std::size_t>(core_.cfg.maxHeaderBytes, UINT32_MAX)));
+        parser_->header_limit(
+            static_cast<std::uint32_t>(std::min<std::size_t>(core_.cfg.maxHeaderBytes, UINT32_MAX)));
         // The parser checks Content-Length against this when the header completes; the exact
         // per-route limit is applied in onHeader().
         std::uint64_t upper = core_.cfg.maxBodyBytes;
@@ -340,8 +343,8 @@ private:
             return;
         }
         // Wait for the first byte of the next request: this is the idle phase.
-        const auto idle = fresh_ ? std::min(core_.cfg.idleTimeout, core_.cfg.headerTimeout)
-                                 : core_.cfg.idleTimeout;
+        const auto idle =
+            fresh_ ? std::min(core_.cfg.idleTimeout, core_.cfg.headerTimeout) : core_.cfg.idleTimeout;
         stream_.expires_after(idle);
         stream_.async_read_some(buffer_.prepare(kFirstReadSize),
                                 [self = shared_from_this()](error_code ec, std::size_t n) {
@@ -366,18 +369,19 @@ private:
     // large one arriving in pieces) could otherwise add up past maxHeaderBytes.
     void readHeaderPart()
     {
-        bhttp::async_read_some(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t n) {
-            self->headerBytes_ += n;
-            if (!ec && self->headerBytes_ > self->core_.cfg.maxHeaderBytes) {
-                self->sendError(431, true);
-                return;
-            }
-            if (!ec && !self->parser_->is_header_done()) {
-                self->readHeaderPart();
-                return;
-            }
-            self->onHeader(ec, n);
-        });
+        bhttp::async_read_some(stream_, buffer_, *parser_,
+                               [self = shared_from_this()](error_code ec, std::size_t n) {
+                                   self->headerBytes_ += n;
+                                   if (!ec && self->headerBytes_ > self->core_.cfg.maxHeaderBytes) {
+                                       self->sendError(431, true);
+                                       return;
+                                   }
+                                   if (!ec && !self->parser_->is_header_done()) {
+                                       self->readHeaderPart();
+                                       return;
+                                   }
+                                   self->onHeader(ec, n);
+                               });
     }
 
     void onHeader(error_code ec, std::size_t)
@@ -496,9 +500,10 @@ private:
             auto self = shared_from_this();
             try {
                 start([self, keepAlive, version](Response later) {
-                    net::post(self->stream_.get_executor(), [self, keepAlive, version, later = std::move(later)]() mutable {
-                        self->finishResponse(std::move(later), keepAlive, version);
-                    });
+                    net::post(self->stream_.get_executor(),
+                              [self, keepAlive, version, later = std::move(later)]() mutable {
+                                  self->finishResponse(std::move(later), keepAlive, version);
+                              });
                 });
             } catch (...) {
                 Response internal;
@@ -554,8 +559,8 @@ private:
                     keepAlive = false;
                 continue;
             }
-            if (beast::iequals(name, "server") || beast::iequals(name, "date")
-                || beast::iequals(name, "content-type"))
+            if (beast::iequals(name, "server") || beast::iequals(name, "date") ||
+                beast::iequals(name, "content-type"))
                 res_.set(name, value);
             else
                 res_.insert(name, value);
@@ -683,9 +688,8 @@ private:
 
 void Core::doAccept()
 {
-    acceptor.async_accept(net::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
-        onAccept(ec, std::move(socket));
-    });
+    acceptor.async_accept(net::make_strand(ioc),
+                          [this](error_code ec, tcp::socket socket) { onAccept(ec, std::move(socket)); });
 }
 
 void Core::onAccept(error_code ec, tcp::socket socket)
@@ -763,8 +767,8 @@ void Core::start()
             tcp::resolver resolver(ioc);
             auto results = resolver.resolve(host, std::to_string(cfg.port), ec);
             if (ec || results.empty())
-                throw std::runtime_error("HttpServer: cannot resolve host '" + cfg.host
-                                         + "': " + (ec ? ec.message() : std::string("no address")));
+                throw std::runtime_error("HttpServer: cannot resolve host '" + cfg.host +
+                                         "': " + (ec ? ec.message() : std::string("no address")));
             address = results.begin()->endpoint().address();
         }
     }
@@ -773,8 +777,8 @@ void Core::start()
     auto fail = [&](const char* what) {
         error_code ignored;
         acceptor.close(ignored);
-        throw std::runtime_error(std::string("HttpServer: cannot ") + what + " " + where + ": "
-                                 + ec.message());
+        throw std::runtime_error(std::string("HttpServer: cannot ") + what + " " + where + ": " +
+                                 ec.message());
     };
     acceptor.open(endpoint.protocol(), ec);
     if (ec)
@@ -895,14 +899,14 @@ void Core::schedule(std::chrono::milliseconds delay, std::function<void()> fn)
 
 struct HttpServer::Impl
 {
-    Impl(HttpServerConfig c, Handler h, LargeBodyPredicate p) : core(std::move(c), std::move(h), std::move(p)) {}
+    Impl(HttpServerConfig c, Handler h, LargeBodyPredicate p) : core(std::move(c), std::move(h), std::move(p))
+    {}
     Core core;
 };
 
 HttpServer::HttpServer(HttpServerConfig config, Handler handler, LargeBodyPredicate allowLargeBody)
     : d(std::make_unique<Impl>(std::move(config), std::move(handler), std::move(allowLargeBody)))
-{
-}
+{}
 
 HttpServer::~HttpServer()
 {

@@ -15,15 +15,15 @@ namespace taskdesk::http {
 struct HttpServerConfig
 {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 0;                      // 0 picks a free port
-    unsigned threads = 0;                        // 0: one per core
-    std::size_t maxBodyBytes = 1 << 20;          // 1 MiB, else 413
-    std::size_t maxLargeBodyBytes = 50u << 20;   // for targets that allowLargeBody() accepts
-    std::size_t maxHeaderBytes = 16 << 10;       // 16 KiB, else 431
-    std::chrono::seconds idleTimeout{15};        // keep-alive idle connections closed after this
-    std::chrono::seconds headerTimeout{10};      // a request's header must arrive within this
-    std::chrono::seconds bodyTimeout{60};        // and its body within this
-    std::size_t maxConnections = 1024;           // past this, new connections get 503 and close
+    std::uint16_t port = 0;                    // 0 picks a free port
+    unsigned threads = 0;                      // 0: one per core
+    std::size_t maxBodyBytes = 1 << 20;        // 1 MiB, else 413
+    std::size_t maxLargeBodyBytes = 50u << 20; // for targets that allowLargeBody() accepts
+    std::size_t maxHeaderBytes = 16 << 10;     // 16 KiB, else 431
+    std::chrono::seconds idleTimeout{15};      // keep-alive idle connections closed after this
+    std::chrono::seconds headerTimeout{10};    // a request's header must arrive within this
+    std::chrono::seconds bodyTimeout{60};      // and its body within this
+    std::size_t maxConnections = 1024;         // past this, new connections get 503 and close
 };
 
 // Boost.Beast HTTP/1.1 transport. Handlers are called on the worker threads

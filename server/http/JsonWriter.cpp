@@ -18,13 +18,27 @@ void writeString(std::string_view s, std::string& out)
         out.append(s.data() + start, i - start);
         start = i + 1;
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
         default:
             out += "\\u00";
             out.push_back(hex[c >> 4]);
@@ -40,8 +54,12 @@ void writeJson(const boost::json::value& v, std::string& out)
 {
     char buf[64];
     switch (v.kind()) {
-    case boost::json::kind::null: out += "null"; break;
-    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case boost::json::kind::null:
+        out += "null";
+        break;
+    case boost::json::kind::bool_:
+        out += v.get_bool() ? "true" : "false";
+        break;
     case boost::json::kind::int64: {
         auto r = std::to_chars(buf, buf + sizeof buf, v.get_int64());
         out.append(buf, r.ptr);
@@ -62,7 +80,9 @@ void writeJson(const boost::json::value& v, std::string& out)
         out.append(buf, r.ptr);
         break;
     }
-    case boost::json::kind::string: writeString(v.get_string(), out); break;
+    case boost::json::kind::string:
+        writeString(v.get_string(), out);
+        break;
     case boost::json::kind::array: {
         out.push_back('[');
         bool first = true;

@@ -87,7 +87,8 @@ void Metrics::record(const Route* route, std::string_view method, int status, st
     Slot* s = slotFor(route, method);
     const auto known = std::find(KnownStatuses.begin(), KnownStatuses.end(), status);
     if (known != KnownStatuses.end()) {
-        s->statuses[static_cast<std::size_t>(known - KnownStatuses.begin())].fetch_add(1, std::memory_order_relaxed);
+        s->statuses[static_cast<std::size_t>(known - KnownStatuses.begin())].fetch_add(
+            1, std::memory_order_relaxed);
     } else {
         try {
             std::lock_guard lock(m_rareMutex);
@@ -101,7 +102,8 @@ void Metrics::record(const Route* route, std::string_view method, int status, st
     while (b < BucketBounds.size() && seconds > BucketBounds[b])
         ++b;
     s->buckets[b].fetch_add(1, std::memory_order_relaxed);
-    s->sumMicros.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(micros, 0)), std::memory_order_relaxed);
+    s->sumMicros.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(micros, 0)),
+                           std::memory_order_relaxed);
 }
 
 std::string Metrics::escapeLabel(std::string_view value)
@@ -125,15 +127,17 @@ std::string Metrics::render(const std::vector<Sample>& extra) const
 {
     std::string out;
     out.reserve(16384);
-    out += "# HELP taskdesk_http_requests_total HTTP requests answered, by route pattern, method and status.\n"
-           "# TYPE taskdesk_http_requests_total counter\n";
+    out +=
+        "# HELP taskdesk_http_requests_total HTTP requests answered, by route pattern, method and status.\n"
+        "# TYPE taskdesk_http_requests_total counter\n";
     std::map<std::pair<const Slot*, int>, std::uint64_t> rare;
     {
         std::lock_guard lock(m_rareMutex);
         rare = m_rare;
     }
     for (const auto& s : m_slots) {
-        const std::string labels = "route=\"" + escapeLabel(s->route) + "\",method=\"" + escapeLabel(s->method) + "\"";
+        const std::string labels =
+            "route=\"" + escapeLabel(s->route) + "\",method=\"" + escapeLabel(s->method) + "\"";
         std::map<int, std::uint64_t> counts;
         for (std::size_t i = 0; i < KnownStatuses.size(); ++i)
             if (const auto n = s->statuses[i].load(std::memory_order_relaxed))
@@ -144,7 +148,8 @@ std::string Metrics::render(const std::vector<Sample>& extra) const
             out += "taskdesk_http_requests_total{" + labels + ",status=\"" + std::to_string(status) + "\"} " +
                    std::to_string(n) + "\n";
     }
-    out += "# HELP taskdesk_http_request_duration_seconds Time to answer a request, by route pattern and method.\n"
+    out += "# HELP taskdesk_http_request_duration_seconds Time to answer a request, by route pattern and "
+           "method.\n"
            "# TYPE taskdesk_http_request_duration_seconds histogram\n";
     for (const auto& s : m_slots) {
         std::array<std::uint64_t, BucketBounds.size() + 1> b{};
@@ -153,15 +158,17 @@ std::string Metrics::render(const std::vector<Sample>& extra) const
             total += (b[i] = s->buckets[i].load(std::memory_order_relaxed));
         if (total == 0)
             continue;
-        const std::string labels = "route=\"" + escapeLabel(s->route) + "\",method=\"" + escapeLabel(s->method) + "\"";
+        const std::string labels =
+            "route=\"" + escapeLabel(s->route) + "\",method=\"" + escapeLabel(s->method) + "\"";
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < BucketBounds.size(); ++i) {
             cumulative += b[i];
-            out += "taskdesk_http_request_duration_seconds_bucket{" + labels + ",le=\"" + bound(BucketBounds[i]) +
-                   "\"} " + std::to_string(cumulative) + "\n";
+            out += "taskdesk_http_request_duration_seconds_bucket{" + labels + ",le=\"" +
+                   bound(BucketBounds[i]) + "\"} " + std::to_string(cumulative) + "\n";
         }
         // _count and the +Inf bucket come from the same reads, so they always agree.
-        out += "taskdesk_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(total) + "\n";
+        out += "taskdesk_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
+               std::to_string(total) + "\n";
         out += "taskdesk_http_request_duration_seconds_sum{" + labels + "} " +
                number(static_cast<double>(s->sumMicros.load(std::memory_order_relaxed)) / 1e6) + "\n";
         out += "taskdesk_http_request_duration_seconds_count{" + labels + "} " + std::to_string(total) + "\n";

@@ -25,7 +25,8 @@ class Metrics
 {
 public:
     // Upper bounds of the latency buckets, in seconds (+Inf is implicit).
-    static constexpr std::array<double, 11> BucketBounds{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+    static constexpr std::array<double, 11> BucketBounds{0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                         0.25,  0.5,   1,    2.5,   5};
 
     explicit Metrics(const std::vector<Route>& routes);
     ~Metrics();
@@ -46,14 +47,16 @@ public:
     static std::string escapeLabel(std::string_view value);
 
 private:
-    static constexpr std::array<int, 24> KnownStatuses{200, 201, 202, 204, 301, 302, 304, 400, 401, 402, 403, 404,
-                                                       405, 409, 410, 413, 415, 422, 429, 431, 500, 502, 503, 504};
+    static constexpr std::array<int, 24> KnownStatuses{200, 201, 202, 204, 301, 302, 304, 400,
+                                                       401, 402, 403, 404, 405, 409, 410, 413,
+                                                       415, 422, 429, 431, 500, 502, 503, 504};
     struct Slot
     {
         std::string route;
         std::string method;
         std::array<std::atomic<std::uint64_t>, KnownStatuses.size()> statuses{};
-        std::array<std::atomic<std::uint64_t>, BucketBounds.size() + 1> buckets{}; // not cumulative; last is +Inf
+        std::array<std::atomic<std::uint64_t>, BucketBounds.size() + 1>
+            buckets{}; // not cumulative; last is +Inf
         std::atomic<std::uint64_t> sumMicros{0};
     };
     Slot* slotFor(const Route* route, std::string_view method) noexcept;

@@ -115,10 +115,12 @@ json::object components()
         props["error"] = json::object{{"type", "string"}, {"description", "Human-readable explanation"}};
         props["code"] = json::object{
             {"type", "string"},
-            {"description", "Machine code: VALIDATION, UNAUTHORIZED, INSUFFICIENT_FUNDS, FORBIDDEN, MISSING_SCOPE, "
-                            "NOT_FOUND, STATE_CONFLICT, DUPLICATE_*, TOO_LARGE, IDEMPOTENCY_MISMATCH, RATE_LIMITED, "
-                            "INTERNAL_ERROR, UNAVAILABLE, ..."}};
-        props["retry"] = json::object{{"type", "boolean"}, {"description", "Whether the same request may succeed later"}};
+            {"description",
+             "Machine code: VALIDATION, UNAUTHORIZED, INSUFFICIENT_FUNDS, FORBIDDEN, MISSING_SCOPE, "
+             "NOT_FOUND, STATE_CONFLICT, DUPLICATE_*, TOO_LARGE, IDEMPOTENCY_MISMATCH, RATE_LIMITED, "
+             "INTERNAL_ERROR, UNAVAILABLE, ..."}};
+        props["retry"] =
+            json::object{{"type", "boolean"}, {"description", "Whether the same request may succeed later"}};
         props["fields"] = json::object{{"type", "object"},
                                        {"additionalProperties", json::object{{"type", "string"}}},
                                        {"description", "Per-field reasons (400 VALIDATION)"}};
@@ -144,13 +146,17 @@ json::object components()
     json::object responses;
     responses["BadRequest"] = errorResponse("Malformed request or invalid fields (VALIDATION)");
     responses["Unauthorized"] = errorResponse("Missing, invalid, expired or revoked credentials");
-    responses["PaymentRequired"] = errorResponse("Not enough available CREDITS, or a delegation's spend limit");
-    responses["Forbidden"] = errorResponse("Visible but not allowed: wrong party, role, or missing scope (MISSING_SCOPE)");
+    responses["PaymentRequired"] =
+        errorResponse("Not enough available CREDITS, or a delegation's spend limit");
+    responses["Forbidden"] =
+        errorResponse("Visible but not allowed: wrong party, role, or missing scope (MISSING_SCOPE)");
     responses["NotFound"] = errorResponse("No such object, or one the caller may not know exists");
-    responses["Conflict"] = errorResponse("The object's state does not allow this (STATE_CONFLICT, DUPLICATE_*), "
-                                          "or the same Idempotency-Key is still running");
+    responses["Conflict"] =
+        errorResponse("The object's state does not allow this (STATE_CONFLICT, DUPLICATE_*), "
+                      "or the same Idempotency-Key is still running");
     responses["TooLarge"] = errorResponse("Body over 1 MiB (50 MiB for file uploads)");
-    responses["IdempotencyMismatch"] = errorResponse("This Idempotency-Key was used with a different request");
+    responses["IdempotencyMismatch"] =
+        errorResponse("This Idempotency-Key was used with a different request");
     responses["RateLimited"] = errorResponse("Too many requests; wait Retry-After seconds", true);
     responses["InternalError"] = errorResponse("A server bug; retry is true");
     responses["Unavailable"] = errorResponse("The database is unavailable; retry later");
@@ -211,8 +217,10 @@ json::object OpenApi::build(const std::vector<Route>& routes)
     info["version"] = "1.0.0";
     info["description"] =
         "The agent task marketplace API, generated from the server's route table. JSON in and out (UTF-8). "
-        "Errors are {error, code, retry[, fields]}. Lists take ?cursor=&limit= (default 20, max 100) and return "
-        "nextCursor. Money is amount + currency; CREDITS are escrowed on the platform. Every POST/PATCH accepts an "
+        "Errors are {error, code, retry[, fields]}. Lists take ?cursor=&limit= (default 20, max 100) and "
+        "return "
+        "nextCursor. Money is amount + currency; CREDITS are escrowed on the platform. Every POST/PATCH "
+        "accepts an "
         "Idempotency-Key. The agent guide is at /skill.md.";
     doc["info"] = std::move(info);
     doc["servers"] = json::array{json::object{{"url", "/"}, {"description", "This server"}}};
@@ -245,9 +253,15 @@ json::object OpenApi::build(const std::vector<Route>& routes)
 
         std::string desc = r.summary.empty() ? std::string() : r.summary + ".\n\n";
         switch (r.auth) {
-        case AuthMode::None: desc += "No authentication."; break;
-        case AuthMode::Optional: desc += "Authentication optional (a Bearer token may widen what is visible)."; break;
-        case AuthMode::Required: desc += "Requires a Bearer token."; break;
+        case AuthMode::None:
+            desc += "No authentication.";
+            break;
+        case AuthMode::Optional:
+            desc += "Authentication optional (a Bearer token may widen what is visible).";
+            break;
+        case AuthMode::Required:
+            desc += "Requires a Bearer token.";
+            break;
         }
         if (!r.scope.empty()) {
             desc += " Required scope: `" + r.scope + "`.";
@@ -287,7 +301,8 @@ json::object OpenApi::build(const std::vector<Route>& routes)
             p["name"] = "X-File-Name";
             p["in"] = "header";
             p["required"] = true;
-            p["description"] = "The file's name, percent-encoded UTF-8; folders are stripped, 1-255 characters";
+            p["description"] =
+                "The file's name, percent-encoded UTF-8; folders are stripped, 1-255 characters";
             p["schema"] = json::object{{"type", "string"}};
             params.push_back(std::move(p));
         }
@@ -299,7 +314,8 @@ json::object OpenApi::build(const std::vector<Route>& routes)
             json::object content;
             if (shape.requestType) {
                 body["required"] = true;
-                body["description"] = "The raw bytes (at most 50 MiB); Content-Type is stored as the file's type";
+                body["description"] =
+                    "The raw bytes (at most 50 MiB); Content-Type is stored as the file's type";
                 content[shape.requestType] =
                     json::object{{"schema", json::object{{"type", "string"}, {"format", "binary"}}}};
             } else {
@@ -324,7 +340,8 @@ json::object OpenApi::build(const std::vector<Route>& routes)
                 json::object schema;
                 schema["type"] = "object";
                 schema["properties"] = json::object{
-                    {"file", json::object{{"$ref", std::string("#/components/schemas/") + shape.responseSchema}}},
+                    {"file",
+                     json::object{{"$ref", std::string("#/components/schemas/") + shape.responseSchema}}},
                     {"fileId", json::object{{"type", "string"}}},
                     {"size", json::object{{"type", "integer"}}},
                     {"sha256", json::object{{"type", "string"}}}};

@@ -4,7 +4,6 @@
 #include "Digest.h"
 
 #include <QLoggingCategory>
-
 #include <algorithm>
 #include <thread>
 
@@ -15,7 +14,8 @@ namespace taskdesk::http {
 namespace {
 std::int64_t epochMs()
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 int secondsUntil(std::int64_t endMs, std::int64_t nowMs)
@@ -81,7 +81,8 @@ std::optional<int> RateLimiter::hitShared(const std::string& key, const Limit& l
     return std::nullopt;
 }
 
-std::pair<std::int64_t, std::int64_t> RateLimiter::push(const std::string& key, int delta, const Limit& limit, bool sweep)
+std::pair<std::int64_t, std::int64_t> RateLimiter::push(const std::string& key, int delta, const Limit& limit,
+                                                        bool sweep)
 {
     using store::sqlInt;
     using store::sqlText;
@@ -99,9 +100,11 @@ std::pair<std::int64_t, std::int64_t> RateLimiter::push(const std::string& key, 
                 auto r = tx.query(
                     "INSERT INTO rate_limits(rate_key, window_start, window_ms, hits) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT (rate_key) DO UPDATE SET"
-                    " hits = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= excluded.window_start"
+                    " hits = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= "
+                    "excluded.window_start"
                     " THEN excluded.hits ELSE rate_limits.hits + excluded.hits END,"
-                    " window_start = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= excluded.window_start"
+                    " window_start = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= "
+                    "excluded.window_start"
                     " THEN excluded.window_start ELSE rate_limits.window_start END,"
                     " window_ms = excluded.window_ms"
                     " RETURNING hits, window_start",
@@ -173,7 +176,8 @@ std::optional<int> RateLimiter::hitLocal(const std::string& rateClass, const std
         w.count = 0;
     }
     if (w.count >= lim->second.requests) {
-        const auto left = std::chrono::duration_cast<std::chrono::seconds>(lim->second.window - (now - w.start)).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::seconds>(lim->second.window - (now - w.start)).count();
         return static_cast<int>(left < 1 ? 1 : left);
     }
     ++w.count;

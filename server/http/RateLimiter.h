@@ -69,7 +69,8 @@ private:
     };
     std::optional<int> hitShared(const std::string& key, const Limit& limit);
     // Adds delta hits to key's window in the database; returns {hits, window end (epoch ms)}.
-    std::pair<std::int64_t, std::int64_t> push(const std::string& key, int delta, const Limit& limit, bool sweep);
+    std::pair<std::int64_t, std::int64_t> push(const std::string& key, int delta, const Limit& limit,
+                                               bool sweep);
     store::Database* m_db = nullptr;
     std::map<std::string, Shared> m_shared;
     std::chrono::steady_clock::time_point m_lastDbSweep{};

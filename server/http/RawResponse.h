@@ -4,7 +4,6 @@
 #include "Router.h"
 
 #include <boost/json/value.hpp>
-
 #include <memory>
 #include <utility>
 

@@ -11,9 +11,9 @@ namespace taskdesk::http {
 // (HttpServer) fills it in; nothing below http/ ever sees this type.
 struct Request
 {
-    std::string method;        // upper case, as sent
-    std::string target;        // request target exactly as sent (path + query, undecoded)
-    std::string path;          // percent-decoded path without the query
+    std::string method;                            // upper case, as sent
+    std::string target;                            // request target exactly as sent (path + query, undecoded)
+    std::string path;                              // percent-decoded path without the query
     std::multimap<std::string, std::string> query; // decoded query parameters
     std::map<std::string, std::string> headers;    // lower-case names
     std::string body;

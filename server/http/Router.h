@@ -4,7 +4,6 @@
 #include "Response.h"
 
 #include <boost/json.hpp>
-
 #include <exception>
 #include <functional>
 #include <memory>
@@ -52,7 +51,12 @@ private:
     std::optional<boost::json::object> m_body;
 };
 
-enum class AuthMode { None, Optional, Required };
+enum class AuthMode
+{
+    None,
+    Optional,
+    Required
+};
 
 struct Route
 {
@@ -80,7 +84,12 @@ class Router
 {
 public:
     void add(Route route);
-    enum class Match { Found, WrongMethod, None };
+    enum class Match
+    {
+        Found,
+        WrongMethod,
+        None
+    };
     // On Found, fills req.params and returns the route.
     const Route* match(Request& req, Match& result) const;
     const std::vector<Route>& routes() const { return m_routes; }

@@ -28,9 +28,12 @@ BackgroundJobs::Result BackgroundJobs::runOnce()
     };
     domain::ContractService contracts(m_p);
     domain::TaskService tasks(m_p);
-    r.autoAccepted += step("auto-accepted contracts", [&](store::Transaction& tx) { return contracts.autoAcceptDue(tx); });
-    r.autoAccepted += step("auto-accepted open submissions", [&](store::Transaction& tx) { return tasks.autoAcceptOpenSubmissions(tx); });
-    r.released = step("released payouts", [&](store::Transaction& tx) { return domain::Settlement::releaseDuePayouts(tx, m_p); });
+    r.autoAccepted +=
+        step("auto-accepted contracts", [&](store::Transaction& tx) { return contracts.autoAcceptDue(tx); });
+    r.autoAccepted += step("auto-accepted open submissions",
+                           [&](store::Transaction& tx) { return tasks.autoAcceptOpenSubmissions(tx); });
+    r.released = step("released payouts",
+                      [&](store::Transaction& tx) { return domain::Settlement::releaseDuePayouts(tx, m_p); });
     r.expiredKeys = step("expired idempotency keys", [&](store::Transaction& tx) {
         const std::string cutoff = domain::Clock::toIso(m_p.clock.now() - std::chrono::hours(24));
         return tx.exec("DELETE FROM idempotency_keys WHERE created_at < ?", {store::sqlText(cutoff)});

@@ -6,6 +6,8 @@
 #include "Random.h"
 #include "WebhookService.h"
 
+#include <QLoggingCategory>
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,10 +16,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
-#include <QLoggingCategory>
-
-#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -44,13 +42,14 @@ using Ms = std::chrono::milliseconds;
 
 struct PostResult
 {
-    int status = 0;     // HTTP status, 0 when none arrived
-    std::string error;  // transport error, empty when a status arrived
+    int status = 0;    // HTTP status, 0 when none arrived
+    std::string error; // transport error, empty when a status arrived
     bool aborted = false;
 };
 
 template <class Stream>
-net::awaitable<void> roundTrip(Stream& stream, http::request<http::string_body>& req, PostResult& res, std::string& phase)
+net::awaitable<void> roundTrip(Stream& stream, http::request<http::string_body>& req, PostResult& res,
+                               std::string& phase)
 {
     phase = "send";
     co_await http::async_write(stream, req, net::use_awaitable);
@@ -63,8 +62,8 @@ net::awaitable<void> roundTrip(Stream& stream, http::request<http::string_body>&
 }
 
 net::awaitable<void> exchange(const domain::WebhookTarget& t, http::request<http::string_body>& req,
-                              std::chrono::steady_clock::time_point deadline, ssl::context& tls, PostResult& res,
-                              std::string& phase)
+                              std::chrono::steady_clock::time_point deadline, ssl::context& tls,
+                              PostResult& res, std::string& phase)
 {
     auto ex = co_await net::this_coro::executor;
     std::vector<tcp::endpoint> endpoints;
@@ -115,8 +114,8 @@ struct WebhookDispatcher::Tls
         // Receivers are verified against the system's CA store, name included.
         context.set_default_verify_paths();
         context.set_verify_mode(ssl::verify_peer);
-        context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     }
 };
 
@@ -207,7 +206,8 @@ WebhookDispatcherConfig WebhookDispatcherConfig::fromEnvironment()
         if (end && *end == '\0' && v > 0 && v <= 1000)
             c.retryScale = v;
         else
-            qCWarning(lcHooks) << "ignoring TASKDESK_WEBHOOK_RETRY_SCALE" << s << "(want a number in (0, 1000])";
+            qCWarning(lcHooks) << "ignoring TASKDESK_WEBHOOK_RETRY_SCALE" << s
+                               << "(want a number in (0, 1000])";
     }
     return c;
 }
@@ -215,7 +215,7 @@ WebhookDispatcherConfig WebhookDispatcherConfig::fromEnvironment()
 std::optional<Ms> WebhookDispatcher::retryDelay(int failedAttempts, Ms age, double scale)
 {
     static constexpr long long kSteps[] = {10, 30, 120, 600, 1800, 3600}; // seconds
-    const long long seconds = failedAttempts <= 0 ? 0
+    const long long seconds = failedAttempts <= 0   ? 0
                               : failedAttempts <= 6 ? kSteps[failedAttempts - 1]
                                                     : 3600;
     const auto delay = Ms(static_cast<long long>(static_cast<double>(seconds) * 1000.0 * scale));
@@ -255,7 +255,8 @@ void WebhookDispatcher::start()
         m_posters.push_back(std::make_unique<Poster>(m_tls->context));
     for (unsigned i = 0; i < m_config.workers; ++i)
         m_threads.emplace_back([this, i] { run(i); });
-    qCDebug(lcHooks) << "webhook dispatcher started:" << m_config.workers << "workers, retry scale" << m_config.retryScale;
+    qCDebug(lcHooks) << "webhook dispatcher started:" << m_config.workers << "workers, retry scale"
+                     << m_config.retryScale;
 }
 
 void WebhookDispatcher::stop()
@@ -347,16 +348,17 @@ std::vector<WebhookDispatcher::Claimed> WebhookDispatcher::claim(const std::stri
     const std::string leaseEnd = domain::Clock::toIso(now + m_config.lease);
     const bool pg = m_p.db.backend() == store::Backend::Postgres;
     // The candidate rows are due pending ones and sending ones whose lease ran out.
-    const char* sql = pg ? "UPDATE webhook_deliveries SET reclaimed = CASE WHEN status = 'sending' THEN 1 ELSE 0 END,"
-                           " status = 'sending', lock_token = ?, due_at = ?, updated_at = ?"
-                           " WHERE id IN (SELECT id FROM webhook_deliveries WHERE status IN ('pending', 'sending')"
-                           " AND due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)"
-                           " RETURNING id, webhook_id, notification_id, event, payload, attempts, reclaimed, created_at"
-                         : "UPDATE webhook_deliveries SET reclaimed = CASE WHEN status = 'sending' THEN 1 ELSE 0 END,"
-                           " status = 'sending', lock_token = ?, due_at = ?, updated_at = ?"
-                           " WHERE id IN (SELECT id FROM webhook_deliveries WHERE status IN ('pending', 'sending')"
-                           " AND due_at <= ? ORDER BY due_at LIMIT ?)"
-                           " RETURNING id, webhook_id, notification_id, event, payload, attempts, reclaimed, created_at";
+    const char* sql =
+        pg ? "UPDATE webhook_deliveries SET reclaimed = CASE WHEN status = 'sending' THEN 1 ELSE 0 END,"
+             " status = 'sending', lock_token = ?, due_at = ?, updated_at = ?"
+             " WHERE id IN (SELECT id FROM webhook_deliveries WHERE status IN ('pending', 'sending')"
+             " AND due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)"
+             " RETURNING id, webhook_id, notification_id, event, payload, attempts, reclaimed, created_at"
+           : "UPDATE webhook_deliveries SET reclaimed = CASE WHEN status = 'sending' THEN 1 ELSE 0 END,"
+             " status = 'sending', lock_token = ?, due_at = ?, updated_at = ?"
+             " WHERE id IN (SELECT id FROM webhook_deliveries WHERE status IN ('pending', 'sending')"
+             " AND due_at <= ? ORDER BY due_at LIMIT ?)"
+             " RETURNING id, webhook_id, notification_id, event, payload, attempts, reclaimed, created_at";
     for (int attempt = 0;; ++attempt) {
         try {
             store::Transaction tx(m_p.db, store::Transaction::Mode::Write);
@@ -391,9 +393,11 @@ std::vector<WebhookDispatcher::Claimed> WebhookDispatcher::claim(const std::stri
                 ++c.attempts;
                 tx.exec("UPDATE webhook_deliveries SET attempts = ?, last_error = ? WHERE id = ?",
                         {sqlInt(c.attempts), sqlText("interrupted"), sqlText(c.id)});
-                tx.exec("INSERT INTO webhook_attempts(id, delivery_id, webhook_id, attempt, status_code, error, duration_ms,"
+                tx.exec("INSERT INTO webhook_attempts(id, delivery_id, webhook_id, attempt, status_code, "
+                        "error, duration_ms,"
                         " succeeded, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
-                        {sqlText(domain::newId("wha_")), sqlText(c.id), sqlText(c.webhookId), sqlInt(c.attempts), sqlNull(),
+                        {sqlText(domain::newId("wha_")), sqlText(c.id), sqlText(c.webhookId),
+                         sqlInt(c.attempts), sqlNull(),
                          sqlText("interrupted: the server stopped before this attempt's outcome was recorded"
                                  " (lease expired); retried"),
                          sqlText(nowIso)});
@@ -429,7 +433,8 @@ Ms WebhookDispatcher::untilNextDue()
     std::optional<std::string> next;
     {
         store::Transaction tx(m_p.db, store::Transaction::Mode::Read);
-        next = tx.scalarText("SELECT MIN(due_at) FROM webhook_deliveries WHERE status IN ('pending', 'sending')");
+        next = tx.scalarText(
+            "SELECT MIN(due_at) FROM webhook_deliveries WHERE status IN ('pending', 'sending')");
         tx.rollback();
     }
     if (!next)
@@ -449,7 +454,8 @@ void WebhookDispatcher::release(const std::vector<Claimed>& rows, std::size_t fr
         store::Transaction tx(m_p.db, store::Transaction::Mode::Write);
         const std::string now = m_p.clock.nowIso();
         for (std::size_t i = from; i < rows.size(); ++i)
-            tx.exec("UPDATE webhook_deliveries SET status = 'pending', lock_token = NULL, reclaimed = 0, due_at = ?,"
+            tx.exec("UPDATE webhook_deliveries SET status = 'pending', lock_token = NULL, reclaimed = 0, "
+                    "due_at = ?,"
                     " updated_at = ? WHERE id = ? AND lock_token = ?",
                     {sqlText(now), sqlText(now), sqlText(rows[i].id), sqlText(rows[i].token)});
         tx.commit();
@@ -473,7 +479,8 @@ void WebhookDispatcher::deliver(Poster& poster, Claimed& c)
             res.error = "refused: " + c.url + " " + target.reason;
         } else {
             http::request<http::string_body> req{http::verb::post, target.target, 11};
-            std::string host = target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
+            std::string host =
+                target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
             if (target.port != (target.scheme == "https" ? 443 : 80))
                 host += ":" + std::to_string(target.port);
             req.set(http::field::host, host);
@@ -511,34 +518,38 @@ void WebhookDispatcher::deliver(Poster& poster, Claimed& c)
             int changed = 0;
             std::string outcome;
             if (ok) {
-                changed = tx.exec("UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, lock_token = NULL,"
-                                  " last_status_code = ?, last_error = NULL, finished_at = ?, updated_at = ?"
-                                  " WHERE id = ? AND lock_token = ?",
-                                  {sqlInt(attempt), sqlInt(res.status), sqlText(nowIso), sqlText(nowIso), sqlText(c.id),
-                                   sqlText(c.token)});
+                changed = tx.exec(
+                    "UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, lock_token = NULL,"
+                    " last_status_code = ?, last_error = NULL, finished_at = ?, updated_at = ?"
+                    " WHERE id = ? AND lock_token = ?",
+                    {sqlInt(attempt), sqlInt(res.status), sqlText(nowIso), sqlText(nowIso), sqlText(c.id),
+                     sqlText(c.token)});
                 outcome = "delivered";
             } else {
                 const auto age = std::chrono::duration_cast<Ms>(now - parseTime(c.createdAt, now));
                 const auto delay = paused ? std::nullopt : retryDelay(attempt, age, m_config.retryScale);
                 const QVariant code = res.status ? sqlInt(res.status) : sqlNull();
                 if (delay) {
-                    changed = tx.exec("UPDATE webhook_deliveries SET status = 'pending', attempts = ?, lock_token = NULL,"
-                                      " reclaimed = 0, due_at = ?, last_status_code = ?, last_error = ?, updated_at = ?"
-                                      " WHERE id = ? AND lock_token = ?",
-                                      {sqlInt(attempt), sqlText(domain::Clock::toIso(now + *delay)), code,
-                                       sqlText(res.error), sqlText(nowIso), sqlText(c.id), sqlText(c.token)});
+                    changed = tx.exec(
+                        "UPDATE webhook_deliveries SET status = 'pending', attempts = ?, lock_token = NULL,"
+                        " reclaimed = 0, due_at = ?, last_status_code = ?, last_error = ?, updated_at = ?"
+                        " WHERE id = ? AND lock_token = ?",
+                        {sqlInt(attempt), sqlText(domain::Clock::toIso(now + *delay)), code,
+                         sqlText(res.error), sqlText(nowIso), sqlText(c.id), sqlText(c.token)});
                     outcome = "retry";
                 } else {
-                    changed = tx.exec("UPDATE webhook_deliveries SET status = 'failed', attempts = ?, lock_token = NULL,"
-                                      " last_status_code = ?, last_error = ?, finished_at = ?, updated_at = ?"
-                                      " WHERE id = ? AND lock_token = ?",
-                                      {sqlInt(attempt), code, sqlText(res.error), sqlText(nowIso), sqlText(nowIso),
-                                       sqlText(c.id), sqlText(c.token)});
+                    changed = tx.exec(
+                        "UPDATE webhook_deliveries SET status = 'failed', attempts = ?, lock_token = NULL,"
+                        " last_status_code = ?, last_error = ?, finished_at = ?, updated_at = ?"
+                        " WHERE id = ? AND lock_token = ?",
+                        {sqlInt(attempt), code, sqlText(res.error), sqlText(nowIso), sqlText(nowIso),
+                         sqlText(c.id), sqlText(c.token)});
                     outcome = "failed";
                 }
             }
             if (changed == 1 && !paused) {
-                tx.exec("INSERT INTO webhook_attempts(id, delivery_id, webhook_id, attempt, status_code, error, duration_ms,"
+                tx.exec("INSERT INTO webhook_attempts(id, delivery_id, webhook_id, attempt, status_code, "
+                        "error, duration_ms,"
                         " succeeded, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         {sqlText(domain::newId("wha_")), sqlText(c.id), sqlText(c.webhookId), sqlInt(attempt),
                          res.status ? sqlInt(res.status) : sqlNull(), ok ? sqlNull() : sqlText(res.error),
@@ -552,8 +563,9 @@ void WebhookDispatcher::deliver(Poster& poster, Claimed& c)
                     ++m_failedAttempts;
                 if (outcome == "failed") {
                     ++m_gaveUp;
-                    qCInfo(lcHooks).noquote() << "webhook delivery" << QString::fromStdString(c.id) << "gave up after"
-                                              << attempt << "attempts:" << QString::fromStdString(res.error);
+                    qCInfo(lcHooks).noquote()
+                        << "webhook delivery" << QString::fromStdString(c.id) << "gave up after" << attempt
+                        << "attempts:" << QString::fromStdString(res.error);
                 }
             }
             return;

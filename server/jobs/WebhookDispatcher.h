@@ -17,8 +17,8 @@ namespace taskdesk::jobs {
 
 struct WebhookDispatcherConfig
 {
-    unsigned workers = 4;       // delivery threads
-    int batch = 4;              // outbox rows one claim takes
+    unsigned workers = 4;                            // delivery threads
+    int batch = 4;                                   // outbox rows one claim takes
     std::chrono::milliseconds requestTimeout{10000}; // connect + TLS + request + response header
     // The longest a worker sleeps without being woken: finds rows other server processes
     // enqueued (this process's commits wake it at once) and leases that expired.
@@ -65,8 +65,8 @@ public:
     // The wait before the attempt after `failedAttempts` failures of a delivery created
     // `age` ago: 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, then hourly, each times scale;
     // nullopt once that attempt would fall past 24 h x scale (give up).
-    static std::optional<std::chrono::milliseconds> retryDelay(int failedAttempts, std::chrono::milliseconds age,
-                                                               double scale);
+    static std::optional<std::chrono::milliseconds> retryDelay(int failedAttempts,
+                                                               std::chrono::milliseconds age, double scale);
 
     struct Stats
     {

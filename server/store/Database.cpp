@@ -7,11 +7,10 @@
 #include <QSqlQuery>
 #include <QUrl>
 #include <QUuid>
-
 #include <algorithm>
 #include <atomic>
-#include <set>
 #include <map>
+#include <set>
 
 Q_LOGGING_CATEGORY(lcStore, "taskdesk.server.store", QtInfoMsg)
 
@@ -43,7 +42,8 @@ StoreError::Kind classify(const QSqlError& e, Backend backend)
     if (backend == Backend::Postgres) {
         if (code == QLatin1String("23505"))
             return StoreError::Kind::UniqueViolation;
-        if (code == QLatin1String("40001") || code == QLatin1String("40P01") || code == QLatin1String("55P03"))
+        if (code == QLatin1String("40001") || code == QLatin1String("40P01") ||
+            code == QLatin1String("55P03"))
             return StoreError::Kind::Retryable;
         if (code.startsWith(QLatin1String("08")) || e.type() == QSqlError::ConnectionError)
             return StoreError::Kind::Unavailable;
@@ -143,10 +143,11 @@ QSqlDatabase& Database::connection()
     }
     QSqlQuery q(db);
     if (m_backend == Backend::Sqlite) {
-        for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+        for (const char* pragma :
+             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
             if (!q.exec(QString::fromLatin1(pragma)))
-                throw StoreError(StoreError::Kind::Other,
-                                 std::string("cannot configure SQLite: ") + q.lastError().text().toStdString());
+                throw StoreError(StoreError::Kind::Other, std::string("cannot configure SQLite: ") +
+                                                              q.lastError().text().toStdString());
         }
     } else {
         q.exec(QStringLiteral("SET client_min_messages TO WARNING"));
@@ -159,13 +160,17 @@ QSqlDatabase& Database::connection()
 int Database::schemaVersion()
 {
     Transaction tx(*this, Transaction::Mode::Read);
-    const auto exists = m_backend == Backend::Sqlite
-        ? tx.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'")
-        : tx.scalarInt("SELECT COUNT(*) FROM information_schema.tables WHERE table_name='schema_migrations'"
-                       " AND table_schema=current_schema()");
+    const auto exists =
+        m_backend == Backend::Sqlite
+            ? tx.scalarInt(
+                  "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'")
+            : tx.scalarInt(
+                  "SELECT COUNT(*) FROM information_schema.tables WHERE table_name='schema_migrations'"
+                  " AND table_schema=current_schema()");
     if (!exists || *exists == 0)
         return 0;
-    return static_cast<int>(tx.scalarInt("SELECT COALESCE(MAX(version),0) FROM schema_migrations").value_or(0));
+    return static_cast<int>(
+        tx.scalarInt("SELECT COALESCE(MAX(version),0) FROM schema_migrations").value_or(0));
 }
 
 int Database::migrate()
@@ -192,7 +197,8 @@ int Database::migrate()
                 continue;
             Transaction tx(*this, Transaction::Mode::Write);
             if (m.version == 1)
-                tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+                tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                        "applied_at TEXT NOT NULL)");
             for (const auto& stmt : m.statements(m_backend))
                 tx.exec(stmt.c_str());
             tx.exec("INSERT INTO schema_migrations(version, applied_at) VALUES (?, CURRENT_TIMESTAMP)",
@@ -216,10 +222,9 @@ int Database::migrate()
 }
 
 Transaction::Transaction(Database& db, Mode mode)
-    : m_db(db),
-      m_writerLock(db.backend() == Backend::Sqlite && mode == Mode::Write
-                       ? std::unique_lock<std::mutex>(db.sqliteWriterLock())
-                       : std::unique_lock<std::mutex>()),
+    : m_db(db), m_writerLock(db.backend() == Backend::Sqlite && mode == Mode::Write
+                                 ? std::unique_lock<std::mutex>(db.sqliteWriterLock())
+                                 : std::unique_lock<std::mutex>()),
       m_conn(&db.connection())
 {
     QSqlQuery q(*m_conn);
@@ -231,8 +236,9 @@ Transaction::Transaction(Database& db, Mode mode)
         // A dead PostgreSQL session: drop it so the next attempt reconnects.
         if (db.backend() == Backend::Postgres)
             m_conn->close();
-        throw StoreError(classify(err, db.backend()) == StoreError::Kind::Other ? StoreError::Kind::Unavailable
-                                                                                 : classify(err, db.backend()),
+        throw StoreError(classify(err, db.backend()) == StoreError::Kind::Other
+                             ? StoreError::Kind::Unavailable
+                             : classify(err, db.backend()),
                          "cannot begin transaction: " + err.text().toStdString());
     }
     m_open = true;

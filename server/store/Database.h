@@ -3,9 +3,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QVariant>
-
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -18,7 +16,11 @@
 
 namespace taskdesk::store {
 
-enum class Backend { Sqlite, Postgres };
+enum class Backend
+{
+    Sqlite,
+    Postgres
+};
 
 // A failure of the store itself (not of the caller's input). Unique violations
 // and retryable conflicts (deadlock, serialization) are told apart so the layer
@@ -26,7 +28,13 @@ enum class Backend { Sqlite, Postgres };
 class StoreError : public std::runtime_error
 {
 public:
-    enum class Kind { Other, UniqueViolation, Retryable, Unavailable };
+    enum class Kind
+    {
+        Other,
+        UniqueViolation,
+        Retryable,
+        Unavailable
+    };
     StoreError(Kind kind, const std::string& what) : std::runtime_error(what), m_kind(kind) {}
     Kind kind() const { return m_kind; }
 
@@ -114,7 +122,11 @@ private:
 class Transaction
 {
 public:
-    enum class Mode { Read, Write };
+    enum class Mode
+    {
+        Read,
+        Write
+    };
     Transaction(Database& db, Mode mode);
     ~Transaction();
     Transaction(const Transaction&) = delete;

@@ -268,7 +268,8 @@ const std::vector<Migration>& Migrations::all()
         std::vector<Migration> l = {{1, "platform core", &v1}};
         for (auto part : {conversations(), files(), webhooks(), operations(), events()})
             l.insert(l.end(), part.begin(), part.end());
-        std::sort(l.begin(), l.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+        std::sort(l.begin(), l.end(),
+                  [](const Migration& a, const Migration& b) { return a.version < b.version; });
         return l;
     }();
     return list;

@@ -54,13 +54,16 @@ std::vector<std::string> v2(Backend backend)
             read_at TEXT NOT NULL,
             PRIMARY KEY (profile_id, thread_id)))",
         // Task comment threads that already have comments: their owners and commenters.
-        "INSERT INTO thread_members(profile_id, thread_id, kind, ref_id, last_message_id, activity_key, created_at)"
-        " SELECT x.profile_id, 'thr_task_' || x.task_id, 'task', x.task_id, l.last_id, " TD_ACTIVITY_KEY("l.last_id")
-        ", l.first_at"
-        " FROM (SELECT author_id AS profile_id, task_id FROM comments"
-        "       UNION SELECT t.owner_id, t.id FROM tasks t WHERE t.id IN (SELECT task_id FROM comments)) x"
-        " JOIN (SELECT task_id, MAX(id) AS last_id, MIN(created_at) AS first_at FROM comments GROUP BY task_id) l"
-        " ON l.task_id = x.task_id",
+        "INSERT INTO thread_members(profile_id, thread_id, kind, ref_id, last_message_id, activity_key, "
+        "created_at)"
+        " SELECT x.profile_id, 'thr_task_' || x.task_id, 'task', x.task_id, l.last_id, " TD_ACTIVITY_KEY(
+            "l.last_id") ", l.first_at"
+                         " FROM (SELECT author_id AS profile_id, task_id FROM comments"
+                         "       UNION SELECT t.owner_id, t.id FROM tasks t WHERE t.id IN (SELECT task_id "
+                         "FROM comments)) x"
+                         " JOIN (SELECT task_id, MAX(id) AS last_id, MIN(created_at) AS first_at FROM "
+                         "comments GROUP BY task_id) l"
+                         " ON l.task_id = x.task_id",
     };
     // Comments are written by the task service; a trigger keeps their threads in
     // the index (the commenter and the task's owner join; every member's latest
@@ -87,7 +90,8 @@ $$)");
         s.push_back(R"(CREATE TRIGGER comments_thread AFTER INSERT ON comments
 BEGIN
     INSERT OR IGNORE INTO thread_members(profile_id, thread_id, kind, ref_id, last_message_id, activity_key, created_at)
-        SELECT p, 'thr_task_' || NEW.task_id, 'task', NEW.task_id, NEW.id, )" TD_ACTIVITY_KEY("NEW.id") R"(, NEW.created_at
+        SELECT p, 'thr_task_' || NEW.task_id, 'task', NEW.task_id, NEW.id, )" TD_ACTIVITY_KEY(
+            "NEW.id") R"(, NEW.created_at
         FROM (SELECT NEW.author_id AS p UNION SELECT owner_id FROM tasks WHERE id = NEW.task_id);
     UPDATE thread_members SET last_message_id = NEW.id, activity_key = )" TD_ACTIVITY_KEY("NEW.id") R"(
         WHERE thread_id = 'thr_task_' || NEW.task_id AND activity_key < )" TD_ACTIVITY_KEY("NEW.id") R"(;

@@ -46,7 +46,8 @@ std::vector<std::string> v4(Backend)
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             finished_at TEXT))",
-        "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(due_at) WHERE status IN ('pending', 'sending')",
+        "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(due_at) WHERE status IN ('pending', "
+        "'sending')",
         "CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, id)",
         // One row per attempt: the HTTP status or the transport error, and how long it took.
         R"(CREATE TABLE webhook_attempts (

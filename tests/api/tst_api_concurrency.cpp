@@ -1,11 +1,10 @@
 // Concurrency and crash safety over real HTTP: claim races, concurrent writers,
 // concurrent spending from one wallet, and SIGKILL of the real server binary
 // in the middle of a write load. Every figure is checked against the ledger.
-#include "TestServer.h"
-
 #include "Database.h"
 #include "Ledger.h"
 #include "Platform.h"
+#include "TestServer.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,7 +12,6 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -25,13 +23,12 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <signal.h>
 #include <sstream>
 #include <string>
+#include <sys/types.h>
 #include <thread>
 #include <vector>
-
-#include <signal.h>
-#include <sys/types.h>
 
 using namespace taskdesk::test;
 namespace json = boost::json;
@@ -94,8 +91,10 @@ Member registerOn(const HttpClient& c, const std::string& handle, const std::vec
     json::array sk;
     for (const auto& s : skills)
         sk.emplace_back(s);
-    const json::object body{{"email", handle + "@example.com"}, {"password", "correct horse battery"},
-                            {"handle", handle}, {"skills", std::move(sk)}};
+    const json::object body{{"email", handle + "@example.com"},
+                            {"password", "correct horse battery"},
+                            {"handle", handle},
+                            {"skills", std::move(sk)}};
     const auto r = c.call("POST", "/api/agent/register", "", body);
     if (r.status != 201)
         throw std::runtime_error(describe("register " + handle, r));
@@ -245,7 +244,9 @@ private:
 class ServerProcess
 {
 public:
-    ServerProcess(std::string database, QString logPath) : m_db(std::move(database)), m_log(std::move(logPath)) {}
+    ServerProcess(std::string database, QString logPath)
+        : m_db(std::move(database)), m_log(std::move(logPath))
+    {}
     ~ServerProcess()
     {
         if (m_proc && m_proc->state() != QProcess::NotRunning) {
@@ -259,9 +260,10 @@ public:
     {
         m_proc = std::make_unique<QProcess>();
         m_proc->setProgram(QStringLiteral(TASKDESK_SERVER_BINARY));
-        m_proc->setArguments({QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                              QStringLiteral("--database"), QString::fromStdString(m_db),
-                              QStringLiteral("--no-rate-limits"), QStringLiteral("--threads"), QStringLiteral("4")});
+        m_proc->setArguments({QStringLiteral("serve"), QStringLiteral("--listen"),
+                              QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"),
+                              QString::fromStdString(m_db), QStringLiteral("--no-rate-limits"),
+                              QStringLiteral("--threads"), QStringLiteral("4")});
         // stderr (Qt logging) goes to a file so a chatty server can never block on a full pipe.
         m_proc->setStandardErrorFile(m_log, QIODevice::Append);
         m_proc->start();
@@ -281,8 +283,8 @@ public:
                 }
             }
             if (m_proc->state() == QProcess::NotRunning)
-                return "server exited (" + std::to_string(m_proc->exitCode()) + ") before listening; stdout: " +
-                       seen.toStdString() + "; stderr: " + stderrTail();
+                return "server exited (" + std::to_string(m_proc->exitCode()) +
+                       ") before listening; stdout: " + seen.toStdString() + "; stderr: " + stderrTail();
             m_proc->waitForReadyRead(200);
         }
         return "server did not report its port within 60 s; stdout: " + seen.toStdString();
@@ -352,18 +354,16 @@ private:
     static void verifyLedger(TestServer& srv)
     {
         const auto l = srv.ledger();
-        QVERIFY2(l.balanced, qPrintable(QStringLiteral("ledger not balanced: sum %1, negative %2, mismatched %3")
-                                            .arg(l.sum)
-                                            .arg(l.negativeAccounts)
-                                            .arg(l.mismatchedAccounts)));
+        QVERIFY2(l.balanced,
+                 qPrintable(QStringLiteral("ledger not balanced: sum %1, negative %2, mismatched %3")
+                                .arg(l.sum)
+                                .arg(l.negativeAccounts)
+                                .arg(l.mismatchedAccounts)));
         QCOMPARE(l.sum, 0LL);
     }
 
 private slots:
-    void initTestCase()
-    {
-        qInfo("database backend: %s", TestServer::backendName().c_str());
-    }
+    void initTestCase() { qInfo("database backend: %s", TestServer::backendName().c_str()); }
 
     // ------------------------------------------------------------------------------------------
     // 1. Forty agents claim one task at the same instant: one contract, 39 TASK_NOT_OPEN.
@@ -407,8 +407,8 @@ private slots:
                     ready.count_down();
                     go.wait();
                     outcomes[static_cast<std::size_t>(i)].reply =
-                        hc.call("POST", "/api/agent/tasks/" + taskId + "/claim", agents[static_cast<std::size_t>(i)].token,
-                                json::object{});
+                        hc.call("POST", "/api/agent/tasks/" + taskId + "/claim",
+                                agents[static_cast<std::size_t>(i)].token, json::object{});
                     outcomes[static_cast<std::size_t>(i)].done = Clock::now();
                 });
             ready.wait();
@@ -448,7 +448,8 @@ private slots:
             const std::string contractId = idOf(won, "contract");
             QVERIFY(!contractId.empty());
             {
-                taskdesk::store::Transaction tx(srv.server().platform().db, taskdesk::store::Transaction::Mode::Read);
+                taskdesk::store::Transaction tx(srv.server().platform().db,
+                                                taskdesk::store::Transaction::Mode::Read);
                 QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM contracts WHERE task_id = ?",
                                       {taskdesk::store::sqlText(taskId)})
                              .value_or(-1),
@@ -457,15 +458,18 @@ private slots:
                                        {taskdesk::store::sqlText(taskId)})
                              .value_or(""),
                          agents[static_cast<std::size_t>(winner)].id);
-                QCOMPARE(taskdesk::domain::Ledger::balance(tx, taskdesk::domain::Ledger::escrow(taskId)), kBudget);
+                QCOMPARE(taskdesk::domain::Ledger::balance(tx, taskdesk::domain::Ledger::escrow(taskId)),
+                         kBudget);
             }
             r = c.call("GET", "/api/agent/tasks/" + taskId, owner.token);
             QCOMPARE(r.status, 200);
             QCOMPARE(std::string(r.obj().at("task").at("status").as_string()), std::string("assigned"));
             QCOMPARE(cents(r.obj().at("task").as_object().if_contains("escrowAmount")), kBudget);
-            r = c.call("GET", "/api/agent/contracts/" + contractId, agents[static_cast<std::size_t>(winner)].token);
+            r = c.call("GET", "/api/agent/contracts/" + contractId,
+                       agents[static_cast<std::size_t>(winner)].token);
             QCOMPARE(r.status, 200);
-            QCOMPARE(std::string(r.obj().at("contract").at("status").as_string()), std::string("in_progress"));
+            QCOMPARE(std::string(r.obj().at("contract").at("status").as_string()),
+                     std::string("in_progress"));
             verifyLedger(srv);
             if (QTest::currentTestFailed())
                 return;
@@ -511,7 +515,8 @@ private slots:
         int patchedFirst = 0, claimedFirst = 0;
         std::int64_t spent = 0;
         for (int round = 0; round < kRounds; ++round) {
-            const std::int64_t newBudget = round % 2 == 0 ? 30 * 100 : 70 * 100; // lower, then raise (at most 700 in all)
+            const std::int64_t newBudget =
+                round % 2 == 0 ? 30 * 100 : 70 * 100; // lower, then raise (at most 700 in all)
             auto r = c.call("POST", "/api/agent/tasks", owner.token,
                             json::object{{"title", "Edited race " + std::to_string(round)},
                                          {"description", "The budget changes while agents claim."},
@@ -529,8 +534,9 @@ private slots:
                 threads.emplace_back([&, i] {
                     HttpClient hc("127.0.0.1", srv.port());
                     ready.arrive_and_wait();
-                    claims[static_cast<std::size_t>(i)] = hc.call("POST", "/api/agent/tasks/" + taskId + "/claim",
-                                                                  agents[static_cast<std::size_t>(i)].token, json::object{});
+                    claims[static_cast<std::size_t>(i)] =
+                        hc.call("POST", "/api/agent/tasks/" + taskId + "/claim",
+                                agents[static_cast<std::size_t>(i)].token, json::object{});
                 });
             threads.emplace_back([&] {
                 HttpClient hc("127.0.0.1", srv.port());
@@ -559,15 +565,21 @@ private slots:
             patched ? ++patchedFirst : ++claimedFirst;
             const std::int64_t expectedPrice = patched ? newBudget : 50 * 100;
             {
-                taskdesk::store::Transaction tx(srv.server().platform().db, taskdesk::store::Transaction::Mode::Read);
+                taskdesk::store::Transaction tx(srv.server().platform().db,
+                                                taskdesk::store::Transaction::Mode::Read);
                 const auto tid = taskdesk::store::sqlText(taskId);
-                const auto price = tx.scalarInt("SELECT price_cents FROM contracts WHERE task_id = ?", {tid}).value_or(-1);
-                const auto budget = tx.scalarInt("SELECT budget_cents FROM tasks WHERE id = ?", {tid}).value_or(-1);
-                const auto escrow = taskdesk::domain::Ledger::balance(tx, taskdesk::domain::Ledger::escrow(taskId));
-                const std::string figures = "round " + std::to_string(round) + " (patch " + std::to_string(patch.status) +
-                                            "): contract price " + std::to_string(price) + ", task budget " +
+                const auto price =
+                    tx.scalarInt("SELECT price_cents FROM contracts WHERE task_id = ?", {tid}).value_or(-1);
+                const auto budget =
+                    tx.scalarInt("SELECT budget_cents FROM tasks WHERE id = ?", {tid}).value_or(-1);
+                const auto escrow =
+                    taskdesk::domain::Ledger::balance(tx, taskdesk::domain::Ledger::escrow(taskId));
+                const std::string figures = "round " + std::to_string(round) + " (patch " +
+                                            std::to_string(patch.status) + "): contract price " +
+                                            std::to_string(price) + ", task budget " +
                                             std::to_string(budget) + ", escrow " + std::to_string(escrow);
-                QVERIFY2(price == expectedPrice && budget == expectedPrice && escrow == expectedPrice, figures.c_str());
+                QVERIFY2(price == expectedPrice && budget == expectedPrice && escrow == expectedPrice,
+                         figures.c_str());
             }
             spent += expectedPrice;
             // The delivery is paid out of that escrow.
@@ -583,7 +595,8 @@ private slots:
             if (QTest::currentTestFailed())
                 return;
         }
-        qInfo("claim versus budget edit: %d rounds, edit first %d, claim first %d", kRounds, patchedFirst, claimedFirst);
+        qInfo("claim versus budget edit: %d rounds, edit first %d, claim first %d", kRounds, patchedFirst,
+              claimedFirst);
         const auto w = walletOf(c, owner.token);
         QVERIFY(w.ok);
         QCOMPARE(w.available, kGrantCents - spent);
@@ -618,7 +631,8 @@ private slots:
             const std::string path = "/api/agent/contracts/" + contractId + "/cancellation";
             const bool applyRace = round % 2 == 1;
             if (!applyRace) {
-                r = c.call("POST", path, owner.token, json::object{{"action", "apply"}, {"reason", "no longer needed"}});
+                r = c.call("POST", path, owner.token,
+                           json::object{{"action", "apply"}, {"reason", "no longer needed"}});
                 QVERIFY2(r.status == 200, describe("apply", r).c_str());
             }
             Reply ownerReply, workerReply;
@@ -626,21 +640,23 @@ private slots:
             std::thread ownerThread([&] {
                 HttpClient hc("127.0.0.1", srv.port());
                 ready.arrive_and_wait();
-                ownerReply = hc.call("POST", path, owner.token,
-                                     applyRace ? json::object{{"action", "apply"}, {"reason", "owner wants out"}}
-                                               : json::object{{"action", "withdraw"}, {"reason", "changed my mind"}});
+                ownerReply =
+                    hc.call("POST", path, owner.token,
+                            applyRace ? json::object{{"action", "apply"}, {"reason", "owner wants out"}}
+                                      : json::object{{"action", "withdraw"}, {"reason", "changed my mind"}});
             });
             std::thread workerThread([&] {
                 HttpClient hc("127.0.0.1", srv.port());
                 ready.arrive_and_wait();
-                workerReply = hc.call("POST", path, worker.token,
-                                      applyRace ? json::object{{"action", "apply"}, {"reason", "worker wants out"}}
-                                                : json::object{{"action", "confirm"}, {"reason", "agreed"}});
+                workerReply =
+                    hc.call("POST", path, worker.token,
+                            applyRace ? json::object{{"action", "apply"}, {"reason", "worker wants out"}}
+                                      : json::object{{"action", "confirm"}, {"reason", "agreed"}});
             });
             ownerThread.join();
             workerThread.join();
-            const std::string what = "round " + std::to_string(round) + ": " + describe("owner", ownerReply) + "; " +
-                                     describe("worker", workerReply);
+            const std::string what = "round " + std::to_string(round) + ": " + describe("owner", ownerReply) +
+                                     "; " + describe("worker", workerReply);
             const int wins = (ownerReply.status == 200) + (workerReply.status == 200);
             const bool othersConflict = (ownerReply.status == 200 || ownerReply.status == 409) &&
                                         (workerReply.status == 200 || workerReply.status == 409);
@@ -665,13 +681,15 @@ private slots:
                 QVERIFY2(status == "cancelled", what.c_str());
             } else {
                 ++withdrawWon;
-                QVERIFY2(status == "in_progress" && cancellation.is_null(), (what + "; contract " + status).c_str());
+                QVERIFY2(status == "in_progress" && cancellation.is_null(),
+                         (what + "; contract " + status).c_str());
             }
             verifyLedger(srv);
             if (QTest::currentTestFailed())
                 return;
         }
-        qInfo("mutual cancellation race: confirm won %d, withdraw won %d; apply race won by owner %d, by worker %d",
+        qInfo("mutual cancellation race: confirm won %d, withdraw won %d; apply race won by owner %d, by "
+              "worker %d",
               confirmWon, withdrawWon, ownerApplied, workerApplied);
     }
 
@@ -730,11 +748,12 @@ private slots:
                 const int action = pick(100);
                 if (action < 20) {
                     const std::int64_t budget = 500 + pick(5500); // 5.00 .. 59.99
-                    const json::object task{{"title", "Writer task " + std::to_string(me) + "." + std::to_string(iteration)},
-                                            {"description", "Concurrent writers exercise the ledger."},
-                                            {"skillsTags", json::array{"write"}},
-                                            {"budgetAmount", static_cast<double>(budget) / 100.0},
-                                            {"budgetCurrency", "CREDITS"}};
+                    const json::object task{
+                        {"title", "Writer task " + std::to_string(me) + "." + std::to_string(iteration)},
+                        {"description", "Concurrent writers exercise the ledger."},
+                        {"skillsTags", json::array{"write"}},
+                        {"budgetAmount", static_cast<double>(budget) / 100.0},
+                        {"budgetCurrency", "CREDITS"}};
                     const auto r = hc.call("POST", "/api/agent/tasks", token, task);
                     if (check("post", r, {201, 402}) == 201) {
                         std::lock_guard lock(m);
@@ -752,11 +771,13 @@ private slots:
                             continue;
                         t = others[static_cast<std::size_t>(pick(static_cast<int>(others.size())))];
                     }
-                    const std::int64_t price = 100 + pick(static_cast<int>(std::max<std::int64_t>(1, t.budget - 100)));
-                    const auto r = hc.call("POST", "/api/agent/tasks/" + t.id + "/bids", token,
-                                           json::object{{"proposedAmount", static_cast<double>(price) / 100.0},
-                                                        {"etaDays", 1},
-                                                        {"approach", "Quick and careful"}});
+                    const std::int64_t price =
+                        100 + pick(static_cast<int>(std::max<std::int64_t>(1, t.budget - 100)));
+                    const auto r =
+                        hc.call("POST", "/api/agent/tasks/" + t.id + "/bids", token,
+                                json::object{{"proposedAmount", static_cast<double>(price) / 100.0},
+                                             {"etaDays", 1},
+                                             {"approach", "Quick and careful"}});
                     // 400 when the owner lowered the budget below the price meanwhile.
                     if (check("bid", r, {201, 400, 409}) == 400 && codeOf(r) != "VALIDATION")
                         issues.add(describe("bid", r));
@@ -773,9 +794,11 @@ private slots:
                         t = mine[static_cast<std::size_t>(pick(static_cast<int>(mine.size())))];
                     }
                     // Raise or lower the budget (lowering below an active bid is a 400).
-                    const std::int64_t budget = std::max<std::int64_t>(200, t.budget + (pick(2) ? 1 : -1) * (100 + pick(2000)));
-                    const auto r = hc.call("PATCH", "/api/tasks/" + t.id, token,
-                                           json::object{{"budgetAmount", static_cast<double>(budget) / 100.0}});
+                    const std::int64_t budget =
+                        std::max<std::int64_t>(200, t.budget + (pick(2) ? 1 : -1) * (100 + pick(2000)));
+                    const auto r =
+                        hc.call("PATCH", "/api/tasks/" + t.id, token,
+                                json::object{{"budgetAmount", static_cast<double>(budget) / 100.0}});
                     if (check("edit-budget", r, {200, 400, 402, 409}) == 200) {
                         std::lock_guard lock(m);
                         for (auto& o : open)
@@ -796,10 +819,12 @@ private slots:
                             continue;
                         t = mine[static_cast<std::size_t>(pick(static_cast<int>(mine.size())))];
                     }
-                    const auto r = hc.call("POST", "/api/agent/tasks/" + t.id + "/cancel", token, json::object{});
+                    const auto r =
+                        hc.call("POST", "/api/agent/tasks/" + t.id + "/cancel", token, json::object{});
                     if (check("cancel", r, {200, 409}) == 200) {
                         std::lock_guard lock(m);
-                        open.erase(std::remove_if(open.begin(), open.end(), [&](const OpenTask& o) { return o.id == t.id; }),
+                        open.erase(std::remove_if(open.begin(), open.end(),
+                                                  [&](const OpenTask& o) { return o.id == t.id; }),
                                    open.end());
                     }
                 } else if (action < 75) {
@@ -814,14 +839,16 @@ private slots:
                             continue;
                         t = mine[static_cast<std::size_t>(pick(static_cast<int>(mine.size())))];
                     }
-                    const auto bids = hc.call("GET", "/api/agent/tasks/" + t.id + "/bids?status=active", token);
+                    const auto bids =
+                        hc.call("GET", "/api/agent/tasks/" + t.id + "/bids?status=active", token);
                     if (check("list-bids", bids, {200}) != 200)
                         continue;
                     const auto bidList = bids.obj();
                     const auto& arr = bidList.at("bids").as_array();
                     if (arr.empty())
                         continue;
-                    const auto& bid = arr[static_cast<std::size_t>(pick(static_cast<int>(arr.size())))].as_object();
+                    const auto& bid =
+                        arr[static_cast<std::size_t>(pick(static_cast<int>(arr.size())))].as_object();
                     const std::string bidId(bid.at("id").as_string());
                     const std::string bidder(bid.at("bidder").at("id").as_string());
                     const auto r = hc.call("POST", "/api/agent/contracts", token,
@@ -832,7 +859,8 @@ private slots:
                             if (members[static_cast<std::size_t>(k)].id == bidder)
                                 seller = k;
                         std::lock_guard lock(m);
-                        open.erase(std::remove_if(open.begin(), open.end(), [&](const OpenTask& o) { return o.id == t.id; }),
+                        open.erase(std::remove_if(open.begin(), open.end(),
+                                                  [&](const OpenTask& o) { return o.id == t.id; }),
                                    open.end());
                         contracts.push_back({idOf(r, "contract"), me, seller, "in_progress"});
                     }
@@ -890,8 +918,9 @@ private slots:
                         }
                     if (bidId.empty())
                         continue;
-                    const auto r = hc.call("PATCH", "/api/agent/bids/" + bidId, token,
-                                           json::object{{"action", "withdraw"}, {"reason", "changed my mind"}});
+                    const auto r =
+                        hc.call("PATCH", "/api/agent/bids/" + bidId, token,
+                                json::object{{"action", "withdraw"}, {"reason", "changed my mind"}});
                     check("withdraw", r, {200, 409});
                 }
             }
@@ -922,16 +951,19 @@ private slots:
         }
         std::int64_t fees = 0, mint = 0;
         {
-            taskdesk::store::Transaction tx(srv.server().platform().db, taskdesk::store::Transaction::Mode::Read);
+            taskdesk::store::Transaction tx(srv.server().platform().db,
+                                            taskdesk::store::Transaction::Mode::Read);
             fees = taskdesk::domain::Ledger::balance(tx, taskdesk::domain::Ledger::Fees);
             mint = taskdesk::domain::Ledger::balance(tx, taskdesk::domain::Ledger::Mint);
             // No task has two contracts; every escrow agrees with its task's state.
-            QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM (SELECT task_id FROM contracts GROUP BY task_id HAVING COUNT(*) > 1) d")
+            QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM (SELECT task_id FROM contracts GROUP BY task_id "
+                                  "HAVING COUNT(*) > 1) d")
                          .value_or(-1),
                      std::int64_t(0));
-            auto rows = tx.query("SELECT t.id, t.status, t.budget_cents, a.balance, c.price_cents, c.status FROM tasks t"
-                                 " JOIN accounts a ON a.id = 'escrow:' || t.id"
-                                 " LEFT JOIN contracts c ON c.task_id = t.id");
+            auto rows = tx.query(
+                "SELECT t.id, t.status, t.budget_cents, a.balance, c.price_cents, c.status FROM tasks t"
+                " JOIN accounts a ON a.id = 'escrow:' || t.id"
+                " LEFT JOIN contracts c ON c.task_id = t.id");
             int checked = 0;
             std::string wrong;
             while (rows.next()) {
@@ -947,14 +979,15 @@ private slots:
                     expected = rows.optI64(4).value_or(-1);
                 if (balance != expected)
                     wrong += "\n  task " + rows.str(0) + " " + status + " escrow " + std::to_string(balance) +
-                             " expected " + std::to_string(expected) + " (contract " + rows.optStr(5).value_or("none") + ")";
+                             " expected " + std::to_string(expected) + " (contract " +
+                             rows.optStr(5).value_or("none") + ")";
             }
             QVERIFY2(wrong.empty(), ("escrow disagrees with task state:" + wrong).c_str());
             // Bids agree with their tasks: a hired bid is accepted, active bids only on open tasks
             // and never above the budget.
-            const auto hiredNotAccepted =
-                tx.scalarInt("SELECT COUNT(*) FROM contracts c JOIN bids b ON b.id = c.bid_id WHERE b.status <> 'accepted'")
-                    .value_or(-1);
+            const auto hiredNotAccepted = tx.scalarInt("SELECT COUNT(*) FROM contracts c JOIN bids b ON b.id "
+                                                       "= c.bid_id WHERE b.status <> 'accepted'")
+                                              .value_or(-1);
             const auto activeOnClosed =
                 tx.scalarInt("SELECT COUNT(*) FROM bids b JOIN tasks t ON t.id = b.task_id"
                              " WHERE b.status = 'active' AND t.status <> 'open'")
@@ -1016,7 +1049,8 @@ private slots:
                                             {"budgetCurrency", "CREDITS"}};
                     ready.count_down();
                     go.wait();
-                    replies[static_cast<std::size_t>(i)] = hc.call("POST", "/api/agent/tasks", spender.token, task);
+                    replies[static_cast<std::size_t>(i)] =
+                        hc.call("POST", "/api/agent/tasks", spender.token, task);
                 });
             ready.wait();
             const auto t0 = Clock::now();
@@ -1038,8 +1072,10 @@ private slots:
                 else
                     unexpected += "\n  " + describe("post " + std::to_string(i), r);
             }
-            qInfo("concurrent spend round %d: %d x 201, %d x 402 in %.1f ms; %d wallet polls, lowest available %lld cents",
-                  round, ok, poor, ms, polls, static_cast<long long>(minAvailable == INT64_MAX ? -1 : minAvailable));
+            qInfo("concurrent spend round %d: %d x 201, %d x 402 in %.1f ms; %d wallet polls, lowest "
+                  "available %lld cents",
+                  round, ok, poor, ms, polls,
+                  static_cast<long long>(minAvailable == INT64_MAX ? -1 : minAvailable));
             QVERIFY2(unexpected.empty(), ("unexpected replies:" + unexpected).c_str());
             QVERIFY2(pollFailure.empty(), pollFailure.c_str());
             QCOMPARE(ok, 10);
@@ -1051,8 +1087,10 @@ private slots:
             QCOMPARE(w.available, std::int64_t(0));
             QCOMPARE(w.escrow, kGrantCents);
             {
-                taskdesk::store::Transaction tx(srv.server().platform().db, taskdesk::store::Transaction::Mode::Read);
-                QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ?", {taskdesk::store::sqlText(spender.id)})
+                taskdesk::store::Transaction tx(srv.server().platform().db,
+                                                taskdesk::store::Transaction::Mode::Read);
+                QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ?",
+                                      {taskdesk::store::sqlText(spender.id)})
                              .value_or(-1),
                          std::int64_t(10));
             }
@@ -1125,7 +1163,8 @@ private slots:
                         issues.add("cycle " + std::to_string(cycle) + " " + describe(op, r));
                         return false;
                     };
-                    auto ack = [&](const std::string& kind, const std::string& id, std::set<std::string> allowed) {
+                    auto ack = [&](const std::string& kind, const std::string& id,
+                                   std::set<std::string> allowed) {
                         ++acknowledged;
                         std::lock_guard lock(ackMutex);
                         acks.push_back({kind, id, t, std::move(allowed), cycle});
@@ -1137,19 +1176,22 @@ private slots:
                         acks[index].allowed = std::move(allowed);
                     };
                     for (int n = 0; !killed.load(); ++n) {
-                        auto r = hc.call("POST", "/api/agent/tasks", owner.token,
-                                         json::object{{"title", "Crash task " + std::to_string(cycle) + "." +
-                                                                    std::to_string(t) + "." + std::to_string(n)},
-                                                      {"description", "Survives a SIGKILL of the server."},
-                                                      {"skillsTags", json::array{"crash"}},
-                                                      {"budgetAmount", 5},
-                                                      {"budgetCurrency", "CREDITS"}});
+                        auto r =
+                            hc.call("POST", "/api/agent/tasks", owner.token,
+                                    json::object{{"title", "Crash task " + std::to_string(cycle) + "." +
+                                                               std::to_string(t) + "." + std::to_string(n)},
+                                                 {"description", "Survives a SIGKILL of the server."},
+                                                 {"skillsTags", json::array{"crash"}},
+                                                 {"budgetAmount", 5},
+                                                 {"budgetCurrency", "CREDITS"}});
                         if (!step("post task", r, 201))
                             return;
                         const std::string taskId = idOf(r, "task");
-                        const auto taskAck = ack("task", taskId, {"open", "assigned", "completed", "cancelled"});
+                        const auto taskAck =
+                            ack("task", taskId, {"open", "assigned", "completed", "cancelled"});
                         r = hc.call("POST", "/api/agent/tasks/" + taskId + "/bids", worker.token,
-                                    json::object{{"proposedAmount", 3.5}, {"etaDays", 1}, {"approach", "Right away"}});
+                                    json::object{
+                                        {"proposedAmount", 3.5}, {"etaDays", 1}, {"approach", "Right away"}});
                         if (!step("bid", r, 201))
                             return;
                         const std::string bidId = idOf(r, "bid");
@@ -1161,10 +1203,12 @@ private slots:
                         const std::string contractId = idOf(r, "contract");
                         tighten(taskAck, {"assigned", "completed"});
                         tighten(bidAck, {"accepted"});
-                        const auto contractAck = ack("contract", contractId, {"in_progress", "submitted", "accepted"});
-                        r = hc.call("POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token,
-                                    json::object{{"deliverableUrl", "https://example.com/crash/" + contractId},
-                                                 {"summaryText", "Delivered"}});
+                        const auto contractAck =
+                            ack("contract", contractId, {"in_progress", "submitted", "accepted"});
+                        r = hc.call(
+                            "POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token,
+                            json::object{{"deliverableUrl", "https://example.com/crash/" + contractId},
+                                         {"summaryText", "Delivered"}});
                         if (!step("submit", r, 201))
                             return;
                         tighten(contractAck, {"submitted", "accepted"});
@@ -1182,7 +1226,8 @@ private slots:
             for (auto& th : threads)
                 th.join();
             QVERIFY2(issues.count() == 0, ("failures before the kill:" + issues.text() +
-                                           "\nserver stderr:\n" + server->stderrTail()).c_str());
+                                           "\nserver stderr:\n" + server->stderrTail())
+                                              .c_str());
 
             // Restart on the same database.
             server = std::make_unique<ServerProcess>(db, log);
@@ -1229,8 +1274,9 @@ private slots:
                 if (r.status != 200 || !a.allowed.count(status)) {
                     ++lost;
                     if (lostText.size() < 3000)
-                        lostText += "\n  " + a.kind + " " + a.id + " (acknowledged in cycle " + std::to_string(a.cycle) +
-                                    ") now " + (r.status == 200 ? "status " + status : describe("GET", r));
+                        lostText += "\n  " + a.kind + " " + a.id + " (acknowledged in cycle " +
+                                    std::to_string(a.cycle) + ") now " +
+                                    (r.status == 200 ? "status " + status : describe("GET", r));
                 }
             }
 
@@ -1245,21 +1291,24 @@ private slots:
                 }
             std::int64_t fees = -1;
             {
-                const auto line = QString::fromStdString(out).split(QLatin1Char('\n')).filter(QStringLiteral("fees "));
+                const auto line =
+                    QString::fromStdString(out).split(QLatin1Char('\n')).filter(QStringLiteral("fees "));
                 if (!line.isEmpty())
                     fees = std::llround(line.first().mid(5).trimmed().toDouble() * 100.0);
             }
-            qInfo("crash cycle %d: %d writes acknowledged in %lld ms, %d in flight at SIGKILL, %d refused (402);"
+            qInfo("crash cycle %d: %d writes acknowledged in %lld ms, %d in flight at SIGKILL, %d refused "
+                  "(402);"
                   " %d acknowledged writes checked after restart, %d lost",
-                  cycle, acknowledged.load(), static_cast<long long>(kLoad.count()), inFlightLost.load(), refused.load(),
-                  checked, lost);
+                  cycle, acknowledged.load(), static_cast<long long>(kLoad.count()), inFlightLost.load(),
+                  refused.load(), checked, lost);
             QVERIFY2(lost == 0, ("acknowledged writes lost or rolled back:" + lostText).c_str());
             QVERIFY2(walletsOk, "wallet read failed after restart");
             QVERIFY2(fees >= 0, ("no fees line in verify-ledger output:\n" + out).c_str());
             QCOMPARE(total + fees, std::int64_t(2 * kThreads) * kGrantCents);
             QVERIFY2(acknowledged.load() > 0, "no write was acknowledged before the kill");
         }
-        QVERIFY2(server->terminate(), ("the server did not stop cleanly on SIGTERM:\n" + server->stderrTail()).c_str());
+        QVERIFY2(server->terminate(),
+                 ("the server did not stop cleanly on SIGTERM:\n" + server->stderrTail()).c_str());
     }
 };
 

@@ -7,7 +7,6 @@
 #include "TestServer.h"
 
 #include <QTest>
-
 #include <atomic>
 #include <set>
 #include <string>
@@ -27,7 +26,8 @@ json::value get(const json::value& root, const std::string& path)
 std::string S(const json::value& root, const std::string& path)
 {
     const auto v = get(root, path);
-    return v.is_string() ? std::string(v.as_string()) : std::string("<not a string: ") + json::serialize(v) + ">";
+    return v.is_string() ? std::string(v.as_string())
+                         : std::string("<not a string: ") + json::serialize(v) + ">";
 }
 
 long long I(const json::value& root, const std::string& path)
@@ -43,7 +43,8 @@ std::size_t N(const json::value& root, const std::string& path)
 }
 
 // The first element of an array whose field equals value (null when none).
-json::value findBy(const json::value& root, const std::string& arrayPath, const std::string& field, const std::string& value)
+json::value findBy(const json::value& root, const std::string& arrayPath, const std::string& field,
+                   const std::string& value)
 {
     const auto arr = get(root, arrayPath);
     if (arr.is_array())
@@ -53,18 +54,19 @@ json::value findBy(const json::value& root, const std::string& arrayPath, const 
     return nullptr;
 }
 
-#define EXPECT_STATUS(reply, expected)                                                                              \
-    do {                                                                                                           \
-        const auto& r_ = (reply);                                                                                  \
-        QVERIFY2(r_.status == (expected),                                                                          \
-                 (std::to_string(r_.status) + " (expected " + std::to_string(expected) + "): " + r_.body).c_str()); \
+#define EXPECT_STATUS(reply, expected)                                                                       \
+    do {                                                                                                     \
+        const auto& r_ = (reply);                                                                            \
+        QVERIFY2(r_.status == (expected),                                                                    \
+                 (std::to_string(r_.status) + " (expected " + std::to_string(expected) + "): " + r_.body)    \
+                     .c_str());                                                                              \
     } while (0)
 
-#define EXPECT_ERROR(reply, expected, codeText)                                                                    \
-    do {                                                                                                           \
-        const auto r2_ = (reply);                                                                                  \
-        EXPECT_STATUS(r2_, expected);                                                                              \
-        QCOMPARE(S(r2_.json(), "code"), std::string(codeText));                                                    \
+#define EXPECT_ERROR(reply, expected, codeText)                                                              \
+    do {                                                                                                     \
+        const auto r2_ = (reply);                                                                            \
+        EXPECT_STATUS(r2_, expected);                                                                        \
+        QCOMPARE(S(r2_.json(), "code"), std::string(codeText));                                              \
     } while (0)
 
 #define QCOMPARE_STR(a, b) QCOMPARE(std::string(a), std::string(b))
@@ -86,14 +88,16 @@ private:
     std::unique_ptr<TestServer> m_srv;
 
     Reply call(const std::string& method, const std::string& target, const std::string& token = {},
-               const json::value& body = nullptr, std::vector<std::pair<std::string, std::string>> headers = {})
+               const json::value& body = nullptr,
+               std::vector<std::pair<std::string, std::string>> headers = {})
     {
         return m_srv->client().call(method, target, token, body, std::move(headers));
     }
     // A token of member's narrowed to the given scopes.
     std::string narrowToken(const TestServer::Member& m, const json::array& scopes)
     {
-        const auto r = call("POST", "/api/agent/me/tokens", m.token, json::object{{"name", "narrow"}, {"scopes", scopes}});
+        const auto r = call("POST", "/api/agent/me/tokens", m.token,
+                            json::object{{"name", "narrow"}, {"scopes", scopes}});
         if (r.status != 201)
             throw std::runtime_error("token creation failed: " + r.body);
         return S(r.json(), "tokenValue");
@@ -112,15 +116,17 @@ private:
     }
     std::string bid(const TestServer::Member& worker, const std::string& taskId, double amount = 80)
     {
-        const auto r = call("POST", "/api/agent/tasks/" + taskId + "/bids", worker.token,
-                            json::object{{"proposedAmount", amount}, {"etaDays", 2}, {"approach", "Plan: do it well."}});
+        const auto r =
+            call("POST", "/api/agent/tasks/" + taskId + "/bids", worker.token,
+                 json::object{{"proposedAmount", amount}, {"etaDays", 2}, {"approach", "Plan: do it well."}});
         if (r.status != 201)
             throw std::runtime_error("bid failed: " + r.body);
         return S(r.json(), "bid.id");
     }
     std::string hire(const TestServer::Member& owner, const std::string& taskId, const std::string& bidId)
     {
-        const auto r = call("POST", "/api/agent/contracts", owner.token, json::object{{"taskId", taskId}, {"bidId", bidId}});
+        const auto r = call("POST", "/api/agent/contracts", owner.token,
+                            json::object{{"taskId", taskId}, {"bidId", bidId}});
         if (r.status != 201)
             throw std::runtime_error("hire failed: " + r.body);
         return S(r.json(), "contract.id");
@@ -221,7 +227,9 @@ private slots:
         EXPECT_ERROR(call("GET", "/api/agent/bids/not-a-bid/messages", owner.token), 404, "NOT_FOUND");
 
         // A withdrawn bid keeps its thread.
-        EXPECT_STATUS(call("PATCH", "/api/agent/bids/" + bidId, worker.token, json::object{{"action", "withdraw"}}), 200);
+        EXPECT_STATUS(
+            call("PATCH", "/api/agent/bids/" + bidId, worker.token, json::object{{"action", "withdraw"}}),
+            200);
         EXPECT_STATUS(say(path, owner.token, "Sorry to see you go."), 201);
     }
 
@@ -261,17 +269,22 @@ private slots:
         // ... and its own (rejected) bid thread is still its and the owner's.
         EXPECT_STATUS(say("/api/agent/bids/" + loserBid + "/messages", loser.token, "Any feedback?"), 201);
         EXPECT_STATUS(call("GET", "/api/agent/bids/" + loserBid + "/messages", buyer.token), 200);
-        EXPECT_ERROR(call("GET", "/api/agent/bids/" + loserBid + "/messages", seller.token), 404, "NOT_FOUND");
-        EXPECT_ERROR(call("GET", "/api/agent/contracts/ctr_" + std::string(28, 'f') + "/messages", buyer.token), 404,
+        EXPECT_ERROR(call("GET", "/api/agent/bids/" + loserBid + "/messages", seller.token), 404,
                      "NOT_FOUND");
+        EXPECT_ERROR(
+            call("GET", "/api/agent/contracts/ctr_" + std::string(28, 'f') + "/messages", buyer.token), 404,
+            "NOT_FOUND");
         // Contract thread ids are not bid ids and vice versa.
-        EXPECT_ERROR(call("GET", "/api/agent/contracts/" + bidId + "/messages", buyer.token), 404, "NOT_FOUND");
-        EXPECT_ERROR(call("GET", "/api/agent/bids/" + contractId + "/messages", buyer.token), 404, "NOT_FOUND");
+        EXPECT_ERROR(call("GET", "/api/agent/contracts/" + bidId + "/messages", buyer.token), 404,
+                     "NOT_FOUND");
+        EXPECT_ERROR(call("GET", "/api/agent/bids/" + contractId + "/messages", buyer.token), 404,
+                     "NOT_FOUND");
 
         // Scopes, checked after the parties: a party's narrowed token is 403, a stranger's 404.
         const std::string reader = narrowToken(seller, json::array{"messages:read"});
         const std::string writer = narrowToken(seller, json::array{"messages:write"});
-        const std::string other = narrowToken(seller, json::array{"contracts:read", "bids:read", "comments:write"});
+        const std::string other =
+            narrowToken(seller, json::array{"contracts:read", "bids:read", "comments:write"});
         EXPECT_STATUS(call("GET", path, reader), 200);
         EXPECT_ERROR(say(path, reader, "nope"), 403, "MISSING_SCOPE");
         EXPECT_ERROR(call("GET", path, writer), 403, "MISSING_SCOPE");
@@ -312,9 +325,9 @@ private slots:
         expectBodyError(call("POST", path, worker.token, json::object{{"body", json::array{"a"}}}), "string");
         // Malformed JSON, and JSON that is not an object.
         for (const std::string raw : {"{", "[1,2]", "\"text\"", "null", "{\"body\": \"unterminated}"}) {
-            const auto r = m_srv->client().request("POST", path, raw,
-                                                   {{"Authorization", "Bearer " + worker.token},
-                                                    {"Content-Type", "application/json"}});
+            const auto r = m_srv->client().request(
+                "POST", path, raw,
+                {{"Authorization", "Bearer " + worker.token}, {"Content-Type", "application/json"}});
             EXPECT_ERROR(r, 400, "VALIDATION");
         }
         // Nothing above was stored or notified.
@@ -344,10 +357,12 @@ private slots:
         const auto bob = m_srv->registerMember("dm_bob");
         const auto carol = m_srv->registerMember("dm_carol");
 
-        auto r = call("POST", "/api/agent/messages", alice.token, json::object{{"toProfileId", bob.id}, {"body", " Hi Bob "}});
+        auto r = call("POST", "/api/agent/messages", alice.token,
+                      json::object{{"toProfileId", bob.id}, {"body", " Hi Bob "}});
         EXPECT_STATUS(r, 201);
         const std::string threadId = S(r.json(), "message.threadId");
-        QCOMPARE_STR(threadId, alice.id < bob.id ? "thr_dm_" + alice.id + "_" + bob.id : "thr_dm_" + bob.id + "_" + alice.id);
+        QCOMPARE_STR(threadId, alice.id < bob.id ? "thr_dm_" + alice.id + "_" + bob.id
+                                                 : "thr_dm_" + bob.id + "_" + alice.id);
         QCOMPARE_STR(S(r.json(), "message.kind"), "direct");
         QCOMPARE_STR(S(r.json(), "message.body"), "Hi Bob");
         QCOMPARE_STR(S(r.json(), "message.recipient.handle"), "dm_bob");
@@ -357,10 +372,12 @@ private slots:
         QCOMPARE_STR(S(n, "entityId"), alice.id);
         QVERIFY(S(n, "message").find("dm_alice") != std::string::npos);
 
-        r = call("POST", "/api/agent/messages", bob.token, json::object{{"toProfileId", alice.id}, {"body", "Hi Alice"}});
+        r = call("POST", "/api/agent/messages", bob.token,
+                 json::object{{"toProfileId", alice.id}, {"body", "Hi Alice"}});
         EXPECT_STATUS(r, 201);
         QCOMPARE_STR(S(r.json(), "message.threadId"), threadId); // one conversation whoever writes
-        EXPECT_STATUS(call("POST", "/api/agent/messages", alice.token, json::object{{"toProfileId", carol.id}, {"body", "Hi Carol"}}),
+        EXPECT_STATUS(call("POST", "/api/agent/messages", alice.token,
+                           json::object{{"toProfileId", carol.id}, {"body", "Hi Carol"}}),
                       201);
 
         r = call("GET", "/api/agent/messages?with=" + alice.id, bob.token);
@@ -380,47 +397,56 @@ private slots:
         r = call("GET", "/api/agent/messages?with=" + alice.id, carol.token);
         QCOMPARE(N(r.json(), "messages"), std::size_t(1));
         QVERIFY(r.body.find("Hi Bob") == std::string::npos);
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", carol.token, json::object{{"threadId", threadId}}), 404,
-                     "NOT_FOUND");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/threads/read", carol.token, json::object{{"threadId", threadId}}), 404,
+            "NOT_FOUND");
 
         // Refusals.
         const std::string ghost = "prf_" + std::string(28, '0');
-        EXPECT_ERROR(call("POST", "/api/agent/messages", alice.token, json::object{{"toProfileId", ghost}, {"body", "hello?"}}),
+        EXPECT_ERROR(call("POST", "/api/agent/messages", alice.token,
+                          json::object{{"toProfileId", ghost}, {"body", "hello?"}}),
                      404, "NOT_FOUND");
         EXPECT_ERROR(call("GET", "/api/agent/messages?with=" + ghost, alice.token), 404, "NOT_FOUND");
-        r = call("POST", "/api/agent/messages", alice.token, json::object{{"toProfileId", alice.id}, {"body", "note to self"}});
+        r = call("POST", "/api/agent/messages", alice.token,
+                 json::object{{"toProfileId", alice.id}, {"body", "note to self"}});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(!S(r.json(), "fields.toProfileId").empty());
         r = call("POST", "/api/agent/messages", alice.token, json::object{{"body", "to whom?"}});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(S(r.json(), "fields.toProfileId").find("required") != std::string::npos);
-        r = call("POST", "/api/agent/messages", alice.token, json::object{{"toProfileId", 12}, {"body", repeat("z", 5001)}});
+        r = call("POST", "/api/agent/messages", alice.token,
+                 json::object{{"toProfileId", 12}, {"body", repeat("z", 5001)}});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(!S(r.json(), "fields.toProfileId").empty());
         QVERIFY(!S(r.json(), "fields.body").empty());
         r = call("POST", "/api/agent/messages", alice.token, json::object{{"toProfileId", bob.id}});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(!S(r.json(), "fields.body").empty());
-        r = call("POST", "/api/agent/messages", alice.token, json::object{{"toProfileId", bob.id}, {"body", "tab\tok but \x01 not"}});
+        r = call("POST", "/api/agent/messages", alice.token,
+                 json::object{{"toProfileId", bob.id}, {"body", "tab\tok but \x01 not"}});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(S(r.json(), "fields.body").find("control") != std::string::npos);
 
         // Scopes.
         const std::string reader = narrowToken(alice, json::array{"messages:read"});
         const std::string writer = narrowToken(alice, json::array{"messages:write"});
-        EXPECT_ERROR(call("POST", "/api/agent/messages", reader, json::object{{"toProfileId", bob.id}, {"body", "x"}}), 403,
-                     "MISSING_SCOPE");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/messages", reader, json::object{{"toProfileId", bob.id}, {"body", "x"}}),
+            403, "MISSING_SCOPE");
         EXPECT_ERROR(call("GET", "/api/agent/messages", writer), 403, "MISSING_SCOPE");
         EXPECT_ERROR(call("GET", "/api/agent/threads", writer), 403, "MISSING_SCOPE");
         EXPECT_STATUS(call("GET", "/api/agent/messages", reader), 200);
         EXPECT_ERROR(call("GET", "/api/agent/messages"), 401, "UNAUTHORIZED");
-        EXPECT_ERROR(call("POST", "/api/agent/messages", "", json::object{{"toProfileId", bob.id}, {"body", "x"}}), 401,
-                     "UNAUTHORIZED");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/messages", "", json::object{{"toProfileId", bob.id}, {"body", "x"}}),
+            401, "UNAUTHORIZED");
 
         // An Idempotency-Key sends once.
         const json::object body{{"toProfileId", bob.id}, {"body", "exactly once"}};
-        const auto a1 = call("POST", "/api/agent/messages", alice.token, body, {{"Idempotency-Key", "dm-once-1"}});
-        const auto a2 = call("POST", "/api/agent/messages", alice.token, body, {{"Idempotency-Key", "dm-once-1"}});
+        const auto a1 =
+            call("POST", "/api/agent/messages", alice.token, body, {{"Idempotency-Key", "dm-once-1"}});
+        const auto a2 =
+            call("POST", "/api/agent/messages", alice.token, body, {{"Idempotency-Key", "dm-once-1"}});
         EXPECT_STATUS(a1, 201);
         EXPECT_STATUS(a2, 201);
         QCOMPARE_STR(S(a1.json(), "message.id"), S(a2.json(), "message.id"));
@@ -444,8 +470,10 @@ private slots:
         const std::string bidId = bid(worker, hireTask);
         EXPECT_STATUS(say("/api/agent/bids/" + bidId + "/messages", worker.token, "About my bid"), 201);
         const std::string contractId = hire(owner, hireTask, bidId);
-        EXPECT_STATUS(say("/api/agent/contracts/" + contractId + "/messages", owner.token, "Kick-off notes"), 201);
-        EXPECT_STATUS(call("POST", "/api/agent/messages", friendly.token, json::object{{"toProfileId", owner.id}, {"body", "Lunch?"}}),
+        EXPECT_STATUS(say("/api/agent/contracts/" + contractId + "/messages", owner.token, "Kick-off notes"),
+                      201);
+        EXPECT_STATUS(call("POST", "/api/agent/messages", friendly.token,
+                           json::object{{"toProfileId", owner.id}, {"body", "Lunch?"}}),
                       201);
 
         const std::string tTask = "thr_task_" + commentTask, tBid = "thr_bid_" + bidId,
@@ -520,8 +548,10 @@ private slots:
         QCOMPARE(I(inbox, "threads.0.unreadCount"), 2LL);
         QCOMPARE(I(findBy(threads(worker.token), "threads", "id", tBid), "unreadCount"), 1LL);
         // ... and reading again clears it; reading twice is harmless.
-        EXPECT_STATUS(call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", tBid}}), 200);
-        r = call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", " " + tBid + " "}});
+        EXPECT_STATUS(call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", tBid}}),
+                      200);
+        r = call("POST", "/api/agent/threads/read", owner.token,
+                 json::object{{"threadId", " " + tBid + " "}});
         EXPECT_STATUS(r, 200);
         QCOMPARE(I(r.json(), "thread.unreadCount"), 0LL);
         QCOMPARE(I(findBy(threads(owner.token), "threads", "id", tBid), "unreadCount"), 0LL);
@@ -539,7 +569,8 @@ private slots:
         QCOMPARE(N(s, "threads"), std::size_t(1));
         QCOMPARE_STR(S(s, "threads.0.id"), tTask);
         QCOMPARE(I(s, "threads.0.unreadCount"), 1LL); // the worker's earlier comment
-        EXPECT_STATUS(call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", tTask}}), 200);
+        EXPECT_STATUS(call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", tTask}}),
+                      200);
         QCOMPARE(I(findBy(threads(owner.token), "threads", "id", tTask), "unreadCount"), 0LL);
         EXPECT_STATUS(call("POST", "/api/agent/tasks/" + commentTask + "/comments", owner.token,
                            json::object{{"body", "Answering both of you"}}),
@@ -548,41 +579,54 @@ private slots:
         QCOMPARE(I(findBy(threads(stranger.token), "threads", "id", tTask), "unreadCount"), 2LL);
 
         // Marking read: foreign, unknown and malformed thread ids.
-        for (const auto& foreign : std::vector<std::string>{tBid, tContract, tDirect, "thr_nope", "thr_task_" + hireTask, "thr_bid_"}) {
+        for (const auto& foreign : std::vector<std::string>{tBid, tContract, tDirect, "thr_nope",
+                                                            "thr_task_" + hireTask, "thr_bid_"}) {
             r = call("POST", "/api/agent/threads/read", stranger.token, json::object{{"threadId", foreign}});
             EXPECT_ERROR(r, 404, "NOT_FOUND");
         }
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", friendly.token, json::object{{"threadId", tContract}}), 404,
-                     "NOT_FOUND");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/threads/read", friendly.token, json::object{{"threadId", tContract}}),
+            404, "NOT_FOUND");
         r = call("POST", "/api/agent/threads/read", owner.token, json::object{});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(S(r.json(), "fields.threadId").find("required") != std::string::npos);
         r = call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", 7}});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(!S(r.json(), "fields.threadId").empty());
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", "   "}}), 400, "VALIDATION");
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", repeat("t", 300)}}), 400,
-                     "VALIDATION");
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", "thr_\x01"}}), 404,
-                     "NOT_FOUND");
+        EXPECT_ERROR(call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", "   "}}),
+                     400, "VALIDATION");
+        EXPECT_ERROR(call("POST", "/api/agent/threads/read", owner.token,
+                          json::object{{"threadId", repeat("t", 300)}}),
+                     400, "VALIDATION");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/threads/read", owner.token, json::object{{"threadId", "thr_\x01"}}), 404,
+            "NOT_FOUND");
         // Scopes: own thread with a read-only token is 403, a foreign one still 404.
         const std::string ownerReader = narrowToken(owner, json::array{"messages:read"});
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", ownerReader, json::object{{"threadId", tDirect}}), 403,
+        EXPECT_ERROR(
+            call("POST", "/api/agent/threads/read", ownerReader, json::object{{"threadId", tDirect}}), 403,
+            "MISSING_SCOPE");
+        EXPECT_ERROR(call("POST", "/api/agent/threads/read", ownerReader, json::object{}), 403,
                      "MISSING_SCOPE");
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", ownerReader, json::object{}), 403, "MISSING_SCOPE");
         const std::string strangerWriter = narrowToken(stranger, json::array{"messages:write"});
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", strangerWriter, json::object{{"threadId", tDirect}}), 404,
-                     "NOT_FOUND");
-        EXPECT_STATUS(call("POST", "/api/agent/threads/read", strangerWriter, json::object{{"threadId", tTask}}), 200);
+        EXPECT_ERROR(
+            call("POST", "/api/agent/threads/read", strangerWriter, json::object{{"threadId", tDirect}}), 404,
+            "NOT_FOUND");
+        EXPECT_STATUS(
+            call("POST", "/api/agent/threads/read", strangerWriter, json::object{{"threadId", tTask}}), 200);
         EXPECT_ERROR(call("GET", "/api/agent/threads", strangerWriter), 403, "MISSING_SCOPE");
         EXPECT_STATUS(call("GET", "/api/agent/threads", ownerReader), 200);
-        QCOMPARE(I(findBy(threads(owner.token), "threads", "id", tDirect), "unreadCount"), 1LL); // still unread
+        QCOMPARE(I(findBy(threads(owner.token), "threads", "id", tDirect), "unreadCount"),
+                 1LL); // still unread
 
         // A task made unlisted drops out of the inbox of a commenter who is no party to it.
-        EXPECT_STATUS(call("PATCH", "/api/tasks/" + commentTask, owner.token, json::object{{"visibility", "unlisted"}}), 200);
+        EXPECT_STATUS(
+            call("PATCH", "/api/tasks/" + commentTask, owner.token, json::object{{"visibility", "unlisted"}}),
+            200);
         QVERIFY(findBy(threads(stranger.token), "threads", "id", tTask).is_null());
-        EXPECT_ERROR(call("POST", "/api/agent/threads/read", stranger.token, json::object{{"threadId", tTask}}), 404,
-                     "NOT_FOUND");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/threads/read", stranger.token, json::object{{"threadId", tTask}}), 404,
+            "NOT_FOUND");
         QVERIFY(!findBy(threads(owner.token), "threads", "id", tTask).is_null());
     }
 
@@ -604,7 +648,8 @@ private slots:
         std::string cursor;
         int pages = 0;
         do {
-            const auto page = threads(worker.token, "?limit=3" + (cursor.empty() ? std::string() : "&cursor=" + cursor));
+            const auto page =
+                threads(worker.token, "?limit=3" + (cursor.empty() ? std::string() : "&cursor=" + cursor));
             QVERIFY(N(page, "threads") <= 3);
             const auto list = get(page, "threads");
             for (const auto& t : list.as_array())
@@ -618,7 +663,9 @@ private slots:
 
         // Activity moves a thread to the front.
         const std::string oldest = expected.back().substr(std::string("thr_task_").size());
-        EXPECT_STATUS(call("POST", "/api/agent/tasks/" + oldest + "/comments", owner.token, json::object{{"body", "bump"}}), 201);
+        EXPECT_STATUS(call("POST", "/api/agent/tasks/" + oldest + "/comments", owner.token,
+                           json::object{{"body", "bump"}}),
+                      201);
         auto page = threads(worker.token, "?limit=2");
         QCOMPARE_STR(S(page, "threads.0.id"), "thr_task_" + oldest);
         QCOMPARE(I(page, "threads.0.unreadCount"), 1LL);
@@ -629,18 +676,23 @@ private slots:
         const std::string bidId = bid(worker, hireTask);
         const std::string path = "/api/agent/bids/" + bidId + "/messages";
         for (int i = 0; i < 5; ++i)
-            EXPECT_STATUS(say(path, i % 2 ? owner.token : worker.token, "bid message " + std::to_string(i)), 201);
+            EXPECT_STATUS(say(path, i % 2 ? owner.token : worker.token, "bid message " + std::to_string(i)),
+                          201);
         for (int i = 0; i < 5; ++i)
             EXPECT_STATUS(call("POST", "/api/agent/messages", i % 2 ? owner.token : worker.token,
-                               json::object{{"toProfileId", i % 2 ? worker.id : owner.id}, {"body", "dm " + std::to_string(i)}}),
+                               json::object{{"toProfileId", i % 2 ? worker.id : owner.id},
+                                            {"body", "dm " + std::to_string(i)}}),
                           201);
-        for (const auto& base : std::vector<std::string>{path, "/api/agent/messages", "/api/agent/messages?with=" + owner.id}) {
+        for (const auto& base :
+             std::vector<std::string>{path, "/api/agent/messages", "/api/agent/messages?with=" + owner.id}) {
             std::vector<std::string> bodies;
             std::string cur;
             int n = 0;
             do {
                 const std::string sep = base.find('?') == std::string::npos ? "?" : "&";
-                const auto r = call("GET", base + sep + "limit=2" + (cur.empty() ? std::string() : "&cursor=" + cur), worker.token);
+                const auto r =
+                    call("GET", base + sep + "limit=2" + (cur.empty() ? std::string() : "&cursor=" + cur),
+                         worker.token);
                 EXPECT_STATUS(r, 200);
                 const auto list = get(r.json(), "messages");
                 for (const auto& m : list.as_array())
@@ -657,8 +709,9 @@ private slots:
         }
 
         // Bad paging parameters are 400, never 500.
-        for (const auto& q : std::vector<std::string>{"?limit=0", "?limit=101", "?limit=abc", "?limit=-1", "?cursor=NOT_A_CURSOR",
-                                    "?cursor=" + repeat("a", 65), "?cursor=zzzz", "?cursor=thr_bid_x"}) {
+        for (const auto& q : std::vector<std::string>{"?limit=0", "?limit=101", "?limit=abc", "?limit=-1",
+                                                      "?cursor=NOT_A_CURSOR", "?cursor=" + repeat("a", 65),
+                                                      "?cursor=zzzz", "?cursor=thr_bid_x"}) {
             EXPECT_ERROR(call("GET", "/api/agent/threads" + q, worker.token), 400, "VALIDATION");
         }
         for (const std::string q : {"?limit=0", "?limit=101", "?cursor=BAD"})
@@ -683,8 +736,9 @@ private slots:
             pool.emplace_back([&, t] {
                 const auto client = m_srv->client();
                 for (int i = 0; i < 8; ++i) {
-                    const auto r = client.call("POST", path, t % 2 ? owner.token : worker.token,
-                                               json::object{{"body", "t" + std::to_string(t) + " m" + std::to_string(i)}});
+                    const auto r = client.call(
+                        "POST", path, t % 2 ? owner.token : worker.token,
+                        json::object{{"body", "t" + std::to_string(t) + " m" + std::to_string(i)}});
                     (r.status == 201 ? created : failures)++;
                 }
             });
@@ -708,14 +762,30 @@ private slots:
         const std::string taskId = postTask(owner, "Fuzz task", true);
         const std::string bidId = bid(worker, taskId);
         const std::string contractId = hire(owner, taskId, bidId);
-        const std::vector<std::string> ids = {bidId,   contractId, "",        "%00",          "..%2F..",       "%E2%82%AC",
-                                              "'; DROP TABLE messages; --", repeat("a", 2000), "bid_%27%22",
+        const std::vector<std::string> ids = {bidId,
+                                              contractId,
+                                              "",
+                                              "%00",
+                                              "..%2F..",
+                                              "%E2%82%AC",
+                                              "'; DROP TABLE messages; --",
+                                              repeat("a", 2000),
+                                              "bid_%27%22",
                                               "thr_bid_" + bidId};
-        const std::vector<std::string> bodies = {"",     "{}",          "[]",   "null",  "true", "1e999",         "\"x\"",
-                                                 "{\"body\":{}}",       "{\"body\":\"\\u0000\"}",
-                                                 "{\"body\":\"\\ud800\"}", "{\"body\":\"ok\",\"extra\":[1,2,3]}",
+        const std::vector<std::string> bodies = {"",
+                                                 "{}",
+                                                 "[]",
+                                                 "null",
+                                                 "true",
+                                                 "1e999",
+                                                 "\"x\"",
+                                                 "{\"body\":{}}",
+                                                 "{\"body\":\"\\u0000\"}",
+                                                 "{\"body\":\"\\ud800\"}",
+                                                 "{\"body\":\"ok\",\"extra\":[1,2,3]}",
                                                  "{\"toProfileId\":\"" + worker.id + "\",\"body\":\"fine\"}",
-                                                 "{\"threadId\":{\"$ne\":null}}", "\xff\xfe"};
+                                                 "{\"threadId\":{\"$ne\":null}}",
+                                                 "\xff\xfe"};
         std::vector<std::string> targets;
         for (const auto& id : ids) {
             targets.push_back("/api/agent/bids/" + id + "/messages");
@@ -731,11 +801,13 @@ private slots:
         for (const auto& target : targets) {
             for (const auto& token : {owner.token, worker.token}) {
                 auto r = m_srv->client().request("GET", target, {}, {{"Authorization", "Bearer " + token}});
-                QVERIFY2(r.status > 0 && r.status < 500, (target + " -> " + std::to_string(r.status) + " " + r.body).c_str());
+                QVERIFY2(r.status > 0 && r.status < 500,
+                         (target + " -> " + std::to_string(r.status) + " " + r.body).c_str());
                 ++calls;
                 for (const auto& b : bodies) {
-                    r = m_srv->client().request("POST", target, b,
-                                                {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+                    r = m_srv->client().request(
+                        "POST", target, b,
+                        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
                     QVERIFY2(r.status > 0 && r.status < 500,
                              (target + " " + b + " -> " + std::to_string(r.status) + " " + r.body).c_str());
                     ++calls;

@@ -4,16 +4,14 @@
 #include "TestServer.h"
 
 #include <QTest>
-
 #include <arpa/inet.h>
+#include <atomic>
+#include <chrono>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <chrono>
 #include <thread>
+#include <unistd.h>
 
 using namespace taskdesk::test;
 namespace json = boost::json;
@@ -93,10 +91,18 @@ private slots:
         QCOMPARE(r.obj().at("events").as_array().size(), std::size_t(0));
         const json::value startCursor = r.obj().at("cursor");
         QVERIFY2(startCursor.is_string(), "a cursor is returned even before the first notification");
-        QCOMPARE(c.call("POST", "/api/agent/tasks/" + task + "/bids", w1.token, json::object{{"proposedAmount", 40}}).status, 201);
-        QCOMPARE(c.call("POST", "/api/agent/tasks/" + task + "/bids", w2.token, json::object{{"proposedAmount", 45}}).status, 201);
-        const std::string after = startCursor.is_string() ? std::string(startCursor.as_string()) : std::string();
-        r = c.call("GET", "/api/agent/events?wait=0" + (after.empty() ? std::string() : "&after=" + after), owner.token);
+        QCOMPARE(c.call("POST", "/api/agent/tasks/" + task + "/bids", w1.token,
+                        json::object{{"proposedAmount", 40}})
+                     .status,
+                 201);
+        QCOMPARE(c.call("POST", "/api/agent/tasks/" + task + "/bids", w2.token,
+                        json::object{{"proposedAmount", 45}})
+                     .status,
+                 201);
+        const std::string after =
+            startCursor.is_string() ? std::string(startCursor.as_string()) : std::string();
+        r = c.call("GET", "/api/agent/events?wait=0" + (after.empty() ? std::string() : "&after=" + after),
+                   owner.token);
         QCOMPARE(r.status, 200);
         const auto body = r.obj();
         const auto& events = body.at("events").as_array();
@@ -133,13 +139,16 @@ private slots:
             Clock::time_point answered;
             std::thread poller([&] {
                 polled = HttpClient("127.0.0.1", m_srv->port())
-                             .call("GET", "/api/agent/events?wait=10" + (after.empty() ? std::string() : "&after=" + after),
+                             .call("GET",
+                                   "/api/agent/events?wait=10" +
+                                       (after.empty() ? std::string() : "&after=" + after),
                                    owner.token);
                 answered = Clock::now();
             });
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
             const auto worker2 = m_srv->registerMember("poll_w" + std::to_string(round));
-            auto bid = c.call("POST", "/api/agent/tasks/" + task + "/bids", worker2.token, json::object{{"proposedAmount", 10 + round}});
+            auto bid = c.call("POST", "/api/agent/tasks/" + task + "/bids", worker2.token,
+                              json::object{{"proposedAmount", 10 + round}});
             const auto committed = Clock::now();
             QCOMPARE(bid.status, 201);
             poller.join();
@@ -178,7 +187,8 @@ private slots:
         const auto a = m_srv->registerMember("poll_many");
         const int n = 300;
         std::vector<int> fds;
-        const std::string req = "GET /api/agent/events?wait=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + a.token + "\r\n\r\n";
+        const std::string req = "GET /api/agent/events?wait=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                a.token + "\r\n\r\n";
         for (int i = 0; i < n; ++i) {
             int fd = ::socket(AF_INET, SOCK_STREAM, 0);
             QVERIFY(fd >= 0);
@@ -196,7 +206,8 @@ private slots:
         std::this_thread::sleep_for(std::chrono::seconds(2));
         const double cpu = cpuSeconds() - cpu0;
         const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-        qInfo("%d idle long polls: %.3f s CPU over %.2f s (%.1f%% of one core)", n, cpu, wall, 100 * cpu / wall);
+        qInfo("%d idle long polls: %.3f s CPU over %.2f s (%.1f%% of one core)", n, cpu, wall,
+              100 * cpu / wall);
         QVERIFY2(cpu / wall < 0.25, "idle waiters must not eat a core");
         const auto q0 = Clock::now();
         auto r = m_srv->client().call("GET", "/api/agent/me", a.token);

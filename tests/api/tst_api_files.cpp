@@ -5,7 +5,6 @@
 
 #include <QCryptographicHash>
 #include <QTest>
-
 #include <filesystem>
 #include <random>
 
@@ -81,7 +80,8 @@ private:
     {
         std::vector<fs::path> out;
         const fs::path root = fs::path(m_srv->dataDir()) / "files";
-        for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+        for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+             ++it) {
             if (it->is_directory() && it->path().filename() == "tmp") {
                 it.disable_recursion_pending();
                 continue;
@@ -114,12 +114,14 @@ private:
         if (r.status != 201)
             return {};
         const std::string taskId = str(r.obj().at("task").at("id"));
-        r = c.call("POST", "/api/agent/tasks/" + taskId + "/bids", worker.token,
-                   json::object{{"proposedAmount", 80}, {"etaDays", 1}, {"approach", "Read, compute, write."}});
+        r = c.call(
+            "POST", "/api/agent/tasks/" + taskId + "/bids", worker.token,
+            json::object{{"proposedAmount", 80}, {"etaDays", 1}, {"approach", "Read, compute, write."}});
         if (r.status != 201)
             return {};
         const std::string bidId = str(r.obj().at("bid").at("id"));
-        r = c.call("POST", "/api/agent/contracts", owner.token, json::object{{"taskId", taskId}, {"bidId", bidId}});
+        r = c.call("POST", "/api/agent/contracts", owner.token,
+                   json::object{{"taskId", taskId}, {"bidId", bidId}});
         return r.status == 201 ? str(r.obj().at("contract").at("id")) : std::string();
     }
 
@@ -142,7 +144,8 @@ private slots:
         const auto me = m_srv->registerMember("uploader_a");
         const std::string data = binaryBlob(5 * 1024 * 1024 + 123, 7);
         QVERIFY(data.find('\0') != std::string::npos);
-        const auto r = upload(me.token, data, "reports/2024/data\"set.bin", "Application/X-Test; charset=binary");
+        const auto r =
+            upload(me.token, data, "reports/2024/data\"set.bin", "Application/X-Test; charset=binary");
         QCOMPARE(r.status, 201);
         const auto o = r.obj();
         const auto& file = o.at("file").as_object();
@@ -179,7 +182,8 @@ private slots:
 
         // The blob sits at files/ab/cd/<sha256>, complete, with no temporary left over.
         const std::string sha = sha256Hex(data);
-        const fs::path blob = fs::path(m_srv->dataDir()) / "files" / sha.substr(0, 2) / sha.substr(2, 2) / sha;
+        const fs::path blob =
+            fs::path(m_srv->dataDir()) / "files" / sha.substr(0, 2) / sha.substr(2, 2) / sha;
         QVERIFY(fs::exists(blob));
         QCOMPARE(static_cast<std::size_t>(fs::file_size(blob)), data.size());
         QCOMPARE(tempFiles(), std::size_t(0));
@@ -197,7 +201,8 @@ private slots:
         QCOMPARE(d.body, std::string("hello"));
         const std::string disp = d.headers.at("content-disposition");
         QVERIFY2(disp.find("filename=\"r_sum_ final.txt\"") != std::string::npos, disp.c_str());
-        QVERIFY2(disp.find("filename*=UTF-8''r%C3%A9sum%C3%A9%20final.txt") != std::string::npos, disp.c_str());
+        QVERIFY2(disp.find("filename*=UTF-8''r%C3%A9sum%C3%A9%20final.txt") != std::string::npos,
+                 disp.c_str());
         QCOMPARE(d.headers.at("x-content-type-options"), std::string("nosniff"));
 
         // Backslash paths, reserved characters, a literal percent sign.
@@ -205,7 +210,8 @@ private slots:
         QCOMPARE(r.status, 201);
         QCOMPARE(str(r.obj().at("file").at("name")), std::string("100% _done_.txt"));
         d = download(me.token, str(r.obj().at("fileId")));
-        QVERIFY2(d.headers.at("content-disposition").find("filename=\"100_ _done_.txt\"") != std::string::npos,
+        QVERIFY2(d.headers.at("content-disposition").find("filename=\"100_ _done_.txt\"") !=
+                     std::string::npos,
                  d.headers.at("content-disposition").c_str());
 
         // No type given: application/octet-stream.
@@ -214,8 +220,9 @@ private slots:
         QCOMPARE(str(r.obj().at("file").at("mimeType")), std::string("application/octet-stream"));
 
         // Names that are empty, only dots or folders, too long; bad types; no body.
-        for (const std::string& bad : {std::string(""), std::string("../.."), std::string("dir/"), std::string("  . "),
-                                      std::string(256, 'a'), std::string("%FF%FE.txt")}) {
+        for (const std::string& bad :
+             {std::string(""), std::string("../.."), std::string("dir/"), std::string("  . "),
+              std::string(256, 'a'), std::string("%FF%FE.txt")}) {
             r = upload(me.token, "z", bad);
             QCOMPARE(r.status, 400);
             QCOMPARE(str(r.obj().at("code")), std::string("VALIDATION"));
@@ -294,8 +301,11 @@ private slots:
         QCOMPARE(download(owner.token, fileId).status, 404);
 
         auto c = m_srv->client();
-        json::object att{{"fileId", fileId}, {"name", "report.pdf"}, {"mimeType", "application/pdf"},
-                         {"size", file.at("size")}, {"sha256", file.at("sha256")}};
+        json::object att{{"fileId", fileId},
+                         {"name", "report.pdf"},
+                         {"mimeType", "application/pdf"},
+                         {"size", file.at("size")},
+                         {"sha256", file.at("sha256")}};
         auto r = c.call("POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token,
                         json::object{{"summaryText", "Report attached"}, {"attachments", json::array{att}}});
         QCOMPARE(r.status, 201);
@@ -320,7 +330,8 @@ private slots:
         QCOMPARE(r.status, 200);
         r = c.call("POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token,
                    json::object{{"summaryText", "With appendix"},
-                                {"attachments", json::array{json::object{{"fileId", strangersFile}, {"name", "x.txt"}}}}});
+                                {"attachments",
+                                 json::array{json::object{{"fileId", strangersFile}, {"name", "x.txt"}}}}});
         QCOMPARE(r.status, 201);
         QCOMPARE(download(owner.token, strangersFile).status, 404);
         QCOMPARE(download(worker.token, strangersFile).status, 404);
@@ -345,7 +356,8 @@ private slots:
         QCOMPARE(download(owner.token, fileId).status, 404);
         r = c.call("POST", "/api/agent/tasks/" + taskId + "/submissions", worker.token,
                    json::object{{"summaryText", "German translation"},
-                                {"attachments", json::array{json::object{{"fileId", fileId}, {"name", "README.de.md"}}}}});
+                                {"attachments",
+                                 json::array{json::object{{"fileId", fileId}, {"name", "README.de.md"}}}}});
         QCOMPARE(r.status, 201);
         const auto d = download(owner.token, fileId);
         QCOMPARE(d.status, 200);
@@ -424,8 +436,9 @@ private slots:
         QCOMPARE(blobs().size(), std::size_t(1));
         QCOMPARE(tempFiles(), std::size_t(0));
         // Other routes keep the 1 MiB limit.
-        r = m_srv->client().request("POST", "/api/agent/tasks", std::string((1u << 20) + 1, ' '),
-                                    {{"Authorization", "Bearer " + me.token}, {"Content-Type", "application/json"}});
+        r = m_srv->client().request(
+            "POST", "/api/agent/tasks", std::string((1u << 20) + 1, ' '),
+            {{"Authorization", "Bearer " + me.token}, {"Content-Type", "application/json"}});
         QCOMPARE(r.status, 413);
     }
 };

@@ -12,7 +12,6 @@
 #include <QRandomGenerator>
 #include <QString>
 #include <QTest>
-
 #include <algorithm>
 #include <chrono>
 #include <climits>
@@ -45,7 +44,8 @@ bool has(const json::value& root, const std::string& path)
 std::string S(const json::value& root, const std::string& path)
 {
     const auto v = get(root, path);
-    return v.is_string() ? std::string(v.as_string()) : std::string("<not a string: ") + json::serialize(v) + ">";
+    return v.is_string() ? std::string(v.as_string())
+                         : std::string("<not a string: ") + json::serialize(v) + ">";
 }
 
 // A money value (number with at most 2 decimals) in cents.
@@ -146,7 +146,8 @@ QString qs(const std::string& s)
 std::string describe(const Reply& r, int expected, int line)
 {
     return "line " + std::to_string(line) + ": expected HTTP " + std::to_string(expected) + ", got " +
-           std::to_string(r.status) + " " + r.body.substr(0, 600) + (r.error.empty() ? "" : " (" + r.error + ")");
+           std::to_string(r.status) + " " + r.body.substr(0, 600) +
+           (r.error.empty() ? "" : " (" + r.error + ")");
 }
 
 std::string randomKeyBase64(int bytes)
@@ -159,20 +160,20 @@ std::string randomKeyBase64(int bytes)
 
 } // namespace
 
-#define GUARD                                                                                                          \
-    if (QTest::currentTestFailed())                                                                                    \
+#define GUARD                                                                                                \
+    if (QTest::currentTestFailed())                                                                          \
     return
 #define EXPECT_STATUS(r, code) QVERIFY2((r).status == (code), describe((r), (code), __LINE__).c_str())
-#define EXPECT_ERROR(r, code, machine)                                                                                 \
-    do {                                                                                                               \
-        EXPECT_STATUS(r, code);                                                                                        \
-        QCOMPARE(qs(S((r).json(), "code")), QStringLiteral(machine));                                                  \
+#define EXPECT_ERROR(r, code, machine)                                                                       \
+    do {                                                                                                     \
+        EXPECT_STATUS(r, code);                                                                              \
+        QCOMPARE(qs(S((r).json(), "code")), QStringLiteral(machine));                                        \
     } while (0)
 #define QCOMPARE_STR(a, b) QCOMPARE(qs(a), qs(std::string(b)))
-#define CHECK_WALLET(tok, a, p, e)                                                                                     \
-    do {                                                                                                               \
-        checkWallet((tok), (a), (p), (e), __LINE__);                                                                   \
-        GUARD;                                                                                                         \
+#define CHECK_WALLET(tok, a, p, e)                                                                           \
+    do {                                                                                                     \
+        checkWallet((tok), (a), (p), (e), __LINE__);                                                         \
+        GUARD;                                                                                               \
     } while (0)
 
 class ApiFlowsTest : public QObject
@@ -193,16 +194,18 @@ private:
         QTest::qFail(("line " + std::to_string(line) + ": " + what).c_str(), __FILE__, line);
     }
 
-    void checkWallet(const std::string& token, long long available, long long pending, long long escrow, int line)
+    void checkWallet(const std::string& token, long long available, long long pending, long long escrow,
+                     int line)
     {
         const auto r = call("GET", "/api/agent/wallet", token);
         QVERIFY2(r.status == 200, describe(r, 200, line).c_str());
         const auto j = r.json();
         const long long a = C(j, "wallet.available"), p = C(j, "wallet.pending"), e = C(j, "wallet.escrow");
         QVERIFY2(a == available && p == pending && e == escrow,
-                 ("line " + std::to_string(line) + ": wallet (available, pending, escrow) in cents: expected (" +
-                  std::to_string(available) + ", " + std::to_string(pending) + ", " + std::to_string(escrow) +
-                  "), got (" + std::to_string(a) + ", " + std::to_string(p) + ", " + std::to_string(e) + ")")
+                 ("line " + std::to_string(line) +
+                  ": wallet (available, pending, escrow) in cents: expected (" + std::to_string(available) +
+                  ", " + std::to_string(pending) + ", " + std::to_string(escrow) + "), got (" +
+                  std::to_string(a) + ", " + std::to_string(p) + ", " + std::to_string(e) + ")")
                      .c_str());
         QCOMPARE_STR(S(j, "wallet.currency"), "CREDITS");
     }
@@ -224,8 +227,9 @@ private:
 
     std::string newBid(const std::string& token, const std::string& taskId, long long cents, int line)
     {
-        const auto r = call("POST", "/api/agent/tasks/" + taskId + "/bids", token,
-                            json::object{{"proposedAmount", amt(cents)}, {"etaDays", 2}, {"approach", "Plan: do it."}});
+        const auto r =
+            call("POST", "/api/agent/tasks/" + taskId + "/bids", token,
+                 json::object{{"proposedAmount", amt(cents)}, {"etaDays", 2}, {"approach", "Plan: do it."}});
         if (r.status != 201) {
             fail("bid failed: " + std::to_string(r.status) + " " + r.body, line);
             return {};
@@ -233,9 +237,11 @@ private:
         return S(r.json(), "bid.id");
     }
 
-    std::string hireBid(const std::string& token, const std::string& taskId, const std::string& bidId, int line)
+    std::string hireBid(const std::string& token, const std::string& taskId, const std::string& bidId,
+                        int line)
     {
-        const auto r = call("POST", "/api/agent/contracts", token, json::object{{"taskId", taskId}, {"bidId", bidId}});
+        const auto r =
+            call("POST", "/api/agent/contracts", token, json::object{{"taskId", taskId}, {"bidId", bidId}});
         if (r.status != 201) {
             fail("hire failed: " + std::to_string(r.status) + " " + r.body, line);
             return {};
@@ -290,8 +296,9 @@ private:
 
     std::multiset<std::string> notificationTypes(const std::string& token, bool unreadOnly)
     {
-        const auto r = call("GET", std::string("/api/agent/notifications?limit=100") + (unreadOnly ? "&unreadOnly=1" : ""),
-                            token);
+        const auto r = call(
+            "GET", std::string("/api/agent/notifications?limit=100") + (unreadOnly ? "&unreadOnly=1" : ""),
+            token);
         return strings(r.json(), "notifications", "type");
     }
 
@@ -318,8 +325,10 @@ private slots:
     void buyerLoopSeed003()
     {
         auto r = call("POST", "/api/agent/register", "",
-                      json::object{{"email", "my-agent@example.com"}, {"password", "securepass123"},
-                                   {"handle", "my_agent"}, {"displayName", "My Agent"}});
+                      json::object{{"email", "my-agent@example.com"},
+                                   {"password", "securepass123"},
+                                   {"handle", "my_agent"},
+                                   {"displayName", "My Agent"}});
         EXPECT_STATUS(r, 201);
         auto j = r.json();
         const std::string buyerId = S(j, "profile.id");
@@ -334,8 +343,8 @@ private slots:
             std::set<std::string> sc;
             for (const auto& s : arr(j, "token.scopes"))
                 sc.insert(std::string(s.as_string()));
-            for (const char* need : {"tasks:read", "tasks:write", "bids:read", "contracts:write", "decision:write",
-                                     "reviews:write", "reviews:read"})
+            for (const char* need : {"tasks:read", "tasks:write", "bids:read", "contracts:write",
+                                     "decision:write", "reviews:write", "reviews:read"})
                 QVERIFY2(sc.count(need), need);
             QVERIFY(!sc.count("support:read"));
         }
@@ -371,7 +380,9 @@ private slots:
 
         // Two workers bid; an over-budget bid is refused before the duplicate check.
         r = call("POST", "/api/agent/tasks/" + taskId + "/bids", w1.token,
-                 json::object{{"proposedAmount", 420.5}, {"etaDays", 3}, {"approach", "Plan: outline, draft, review."}});
+                 json::object{{"proposedAmount", 420.5},
+                              {"etaDays", 3},
+                              {"approach", "Plan: outline, draft, review."}});
         EXPECT_STATUS(r, 201);
         const std::string bid1 = S(r.json(), "bid.id");
         QVERIFY(bid1.rfind("bid_", 0) == 0);
@@ -383,7 +394,8 @@ private slots:
         const std::string bid2 = S(r.json(), "bid.id");
         QCOMPARE(C(r.json(), "bid.proposedAmount"), 45000LL);
         QCOMPARE_STR(S(r.json(), "bid.priceText"), "450 CREDITS");
-        r = call("POST", "/api/agent/tasks/" + taskId + "/bids", w2.token, json::object{{"proposedAmount", 500.01}});
+        r = call("POST", "/api/agent/tasks/" + taskId + "/bids", w2.token,
+                 json::object{{"proposedAmount", 500.01}});
         EXPECT_ERROR(r, 400, "VALIDATION");
 
         // GET /api/agent/tasks: bid counts.
@@ -427,8 +439,9 @@ private slots:
         EXPECT_ERROR(call("GET", "/api/agent/bids/" + bid1, w2.token), 404, "NOT_FOUND");
 
         // POST /api/agent/contracts: only the owner hires; the surplus above the price is released.
-        EXPECT_STATUS(call("POST", "/api/agent/contracts", w1.token, json::object{{"taskId", taskId}, {"bidId", bid1}}),
-                      403);
+        EXPECT_STATUS(
+            call("POST", "/api/agent/contracts", w1.token, json::object{{"taskId", taskId}, {"bidId", bid1}}),
+            403);
         r = call("POST", "/api/agent/contracts", buyer, json::object{{"taskId", taskId}, {"bidId", bid1}});
         EXPECT_STATUS(r, 201);
         j = r.json();
@@ -447,8 +460,9 @@ private slots:
         QCOMPARE_STR(status(buyer, "/api/agent/bids/" + bid1, "bid.status"), "accepted");
         QCOMPARE_STR(status(buyer, "/api/agent/bids/" + bid2, "bid.status"), "rejected");
         QCOMPARE_STR(status(buyer, "/api/agent/tasks/" + taskId, "task.status"), "assigned");
-        EXPECT_ERROR(call("POST", "/api/agent/contracts", buyer, json::object{{"taskId", taskId}, {"bidId", bid2}}), 409,
-                     "TASK_NOT_OPEN");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/contracts", buyer, json::object{{"taskId", taskId}, {"bidId", bid2}}),
+            409, "TASK_NOT_OPEN");
         QVERIFY(notificationTypes(w2.token, true).count("bid.rejected") == 1);
 
         // GET /api/agent/contracts?role=buyer
@@ -465,11 +479,13 @@ private slots:
         // The worker delivers; the buyer accepts.
         submitWork(w1.token, contractId, __LINE__);
         GUARD;
-        r = call("POST", "/api/agent/contracts/" + contractId + "/decision", buyer, json::object{{"action", "accept"}});
+        r = call("POST", "/api/agent/contracts/" + contractId + "/decision", buyer,
+                 json::object{{"action", "accept"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "contract.status"), "accepted");
         QVERIFY(get(r.json(), "contract.closedAt").is_string());
-        // 420.50 less the fee floor(21.025) = 21.02: 399.48 pending for the hold; the buyer's escrow is spent.
+        // 420.50 less the fee floor(21.025) = 21.02: 399.48 pending for the hold; the buyer's escrow is
+        // spent.
         CHECK_WALLET(buyer, 57950, 0, 0);
         CHECK_WALLET(w1.token, 100000, 39948, 0);
         CHECK_WALLET(w2.token, 100000, 0, 0);
@@ -485,11 +501,14 @@ private slots:
         QCOMPARE(I(r.json(), "review.rating"), 5LL);
         QCOMPARE_STR(S(r.json(), "review.subjectId"), w1.id);
         QCOMPARE_STR(S(r.json(), "review.authorId"), buyerId);
-        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + contractId + "/reviews", buyer, json::object{{"rating", 4}}),
+        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + contractId + "/reviews", buyer,
+                          json::object{{"rating", 4}}),
                      409, "DUPLICATE_REVIEW");
-        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + contractId + "/reviews", w1.token, json::object{{"rating", 6}}),
+        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + contractId + "/reviews", w1.token,
+                          json::object{{"rating", 6}}),
                      400, "VALIDATION");
-        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + contractId + "/reviews", w2.token, json::object{{"rating", 1}}),
+        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + contractId + "/reviews", w2.token,
+                          json::object{{"rating", 1}}),
                      404, "NOT_FOUND");
         r = call("POST", "/api/agent/contracts/" + contractId + "/reviews", w1.token,
                  json::object{{"rating", 4}, {"text", "Clear brief."}});
@@ -512,12 +531,13 @@ private slots:
         const auto owner = m_srv->registerMember("task_poster");
         const auto worker = m_srv->registerMember("busy_worker", {"auth"});
         const auto stranger = m_srv->registerMember("stranger_one");
-        const std::string taskId =
-            newTask(owner.token,
-                    json::object{{"title", "Implement auth flow"}, {"description", "Add password login and tests."},
-                                 {"skillsTags", json::array{"nextjs", "auth"}}, {"budgetAmount", 300},
-                                 {"budgetCurrency", "CREDITS"}},
-                    __LINE__);
+        const std::string taskId = newTask(owner.token,
+                                           json::object{{"title", "Implement auth flow"},
+                                                        {"description", "Add password login and tests."},
+                                                        {"skillsTags", json::array{"nextjs", "auth"}},
+                                                        {"budgetAmount", 300},
+                                                        {"budgetCurrency", "CREDITS"}},
+                                           __LINE__);
         GUARD;
 
         // Discover (public, no token).
@@ -529,16 +549,22 @@ private slots:
         QCOMPARE_STR(S(found.front(), "budgetCurrency"), "CREDITS");
         QCOMPARE_STR(S(found.front(), "owner.handle"), "task_poster");
         QCOMPARE_STR(S(found.front(), "owner.id"), owner.id);
-        QCOMPARE(where(call("GET", "/api/tasks?query=AUTH&sort=new").json(), "tasks", "id", taskId).size(), std::size_t(1));
-        QCOMPARE(where(call("GET", "/api/tasks?query=prisma").json(), "tasks", "id", taskId).size(), std::size_t(0));
-        QCOMPARE(where(call("GET", "/api/tasks?skill=nextjs").json(), "tasks", "id", taskId).size(), std::size_t(1));
-        QCOMPARE(where(call("GET", "/api/tasks?skill=python").json(), "tasks", "id", taskId).size(), std::size_t(0));
+        QCOMPARE(where(call("GET", "/api/tasks?query=AUTH&sort=new").json(), "tasks", "id", taskId).size(),
+                 std::size_t(1));
+        QCOMPARE(where(call("GET", "/api/tasks?query=prisma").json(), "tasks", "id", taskId).size(),
+                 std::size_t(0));
+        QCOMPARE(where(call("GET", "/api/tasks?skill=nextjs").json(), "tasks", "id", taskId).size(),
+                 std::size_t(1));
+        QCOMPARE(where(call("GET", "/api/tasks?skill=python").json(), "tasks", "id", taskId).size(),
+                 std::size_t(0));
         EXPECT_ERROR(call("GET", "/api/tasks?sort=oldest"), 400, "VALIDATION");
 
         // Bid (priceText as the seed sends it).
-        r = call("POST", "/api/agent/tasks/" + taskId + "/bids", worker.token,
-                 json::object{{"priceText", "250 CREDITS"}, {"etaDays", 2},
-                              {"approach", "Plan: ...\nAssumptions: ...\nQuestions: ...\nVerification: ..."}});
+        r = call(
+            "POST", "/api/agent/tasks/" + taskId + "/bids", worker.token,
+            json::object{{"priceText", "250 CREDITS"},
+                         {"etaDays", 2},
+                         {"approach", "Plan: ...\nAssumptions: ...\nQuestions: ...\nVerification: ..."}});
         EXPECT_STATUS(r, 201);
         const std::string bidId = S(r.json(), "bid.id");
         QCOMPARE(C(r.json(), "bid.proposedAmount"), 25000LL);
@@ -562,7 +588,8 @@ private slots:
 
         const std::string contractId = hireBid(owner.token, taskId, bidId, __LINE__);
         GUARD;
-        QCOMPARE(N(call("GET", "/api/agent/bids?status=active", worker.token).json(), "bids"), std::size_t(0));
+        QCOMPARE(N(call("GET", "/api/agent/bids?status=active", worker.token).json(), "bids"),
+                 std::size_t(0));
         r = call("GET", "/api/agent/bids?status=accepted", worker.token);
         QCOMPARE(N(r.json(), "bids"), std::size_t(1));
         QCOMPARE_STR(S(r.json(), "bids.0.task.status"), "assigned");
@@ -594,8 +621,9 @@ private slots:
         EXPECT_ERROR(call("POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token,
                           json::object{{"deliverableUrl", "ftp://example.com/x"}}),
                      400, "VALIDATION");
-        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token, json::object{}),
-                     400, "VALIDATION");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token, json::object{}),
+            400, "VALIDATION");
         r = call("POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token,
                  json::object{{"deliverableUrl", "https://github.com/ORG/REPO/pull/123"},
                               {"notes", "What changed: ...\nHow to verify: ...\nKnown limitations: ..."}});
@@ -617,9 +645,11 @@ private slots:
         QCOMPARE(N(r.json(), "submissions"), std::size_t(1));
         QCOMPARE_STR(S(r.json(), "submissions.0.id"), subId);
         QCOMPARE_STR(S(r.json(), "submissions.0.deliverableUrl"), "https://github.com/ORG/REPO/pull/123");
-        QCOMPARE_STR(S(r.json(), "submissions.0.notes"), "What changed: ...\nHow to verify: ...\nKnown limitations: ...");
+        QCOMPARE_STR(S(r.json(), "submissions.0.notes"),
+                     "What changed: ...\nHow to verify: ...\nKnown limitations: ...");
         EXPECT_STATUS(call("GET", "/api/agent/contracts/" + contractId + "/submissions", owner.token), 200);
-        EXPECT_ERROR(call("GET", "/api/agent/contracts/" + contractId + "/submissions", stranger.token), 404, "NOT_FOUND");
+        EXPECT_ERROR(call("GET", "/api/agent/contracts/" + contractId + "/submissions", stranger.token), 404,
+                     "NOT_FOUND");
 
         decide(owner.token, contractId, json::object{{"action", "accept"}}, __LINE__);
         GUARD;
@@ -641,16 +671,19 @@ private slots:
         QVERIFY(isNull(accepted.front(), "readAt"));
         const std::string ntfId = S(accepted.front(), "id");
         QVERIFY(ntfId.rfind("ntf_", 0) == 0);
-        EXPECT_ERROR(call("POST", "/api/agent/notifications/" + ntfId + "/read", owner.token), 404, "NOT_FOUND");
+        EXPECT_ERROR(call("POST", "/api/agent/notifications/" + ntfId + "/read", owner.token), 404,
+                     "NOT_FOUND");
         r = call("POST", "/api/agent/notifications/" + ntfId + "/read", worker.token);
         EXPECT_STATUS(r, 200);
         QVERIFY(get(r.json(), "notification.readAt").is_string());
-        QCOMPARE(I(call("GET", "/api/agent/notifications/unread-count", worker.token).json(), "unreadCount"), 2LL);
+        QCOMPARE(I(call("GET", "/api/agent/notifications/unread-count", worker.token).json(), "unreadCount"),
+                 2LL);
         r = call("GET", "/api/agent/notifications?unreadOnly=1&limit=50", worker.token);
         QCOMPARE(N(r.json(), "notifications"), std::size_t(2));
         QCOMPARE(where(r.json(), "notifications", "id", ntfId).size(), std::size_t(0));
-        QCOMPARE(N(call("GET", "/api/agent/notifications?unreadOnly=0", worker.token).json(), "notifications"),
-                 std::size_t(3));
+        QCOMPARE(
+            N(call("GET", "/api/agent/notifications?unreadOnly=0", worker.token).json(), "notifications"),
+            std::size_t(3));
         // The owner's side of the same journey.
         QVERIFY((notificationTypes(owner.token, false) ==
                  std::multiset<std::string>{"bid.received", "delivery.submitted", "task.completed"}));
@@ -666,14 +699,19 @@ private slots:
     {
         const auto owner = m_srv->registerMember("usdc_buyer");
         const auto worker = m_srv->registerMember("usdc_seller", {"docs"});
-        auto r = call("POST", "/api/agent/me/payout-methods", worker.token,
-                      json::object{{"denomination", "USDC"}, {"network", "base"}, {"address", "0xWORKER"}, {"memo", "inv-7"}});
+        auto r = call(
+            "POST", "/api/agent/me/payout-methods", worker.token,
+            json::object{
+                {"denomination", "USDC"}, {"network", "base"}, {"address", "0xWORKER"}, {"memo", "inv-7"}});
         EXPECT_STATUS(r, 201);
         const std::string pm = S(r.json(), "payoutMethod.id");
 
         r = call("POST", "/api/agent/tasks", owner.token,
-                 json::object{{"title", "Write API docs"}, {"description", "Document agent flows end-to-end."},
-                              {"skillsTags", json::array{"docs"}}, {"budgetAmount", 500}, {"budgetCurrency", "USDC"},
+                 json::object{{"title", "Write API docs"},
+                              {"description", "Document agent flows end-to-end."},
+                              {"skillsTags", json::array{"docs"}},
+                              {"budgetAmount", 500},
+                              {"budgetCurrency", "USDC"},
                               {"visibility", "public"}});
         EXPECT_STATUS(r, 201);
         auto j = r.json();
@@ -685,11 +723,14 @@ private slots:
         CHECK_WALLET(owner.token, 100000, 0, 0);
         // Legacy budgetText is parsed into the structured fields.
         r = call("POST", "/api/agent/tasks", owner.token,
-                 json::object{{"title", "Implement auth flow"}, {"description", "Add password login and tests."},
+                 json::object{{"title", "Implement auth flow"},
+                              {"description", "Add password login and tests."},
                               {"budgetText", "0.05 ETH"}});
         EXPECT_STATUS(r, 201);
         QCOMPARE_STR(S(r.json(), "task.budgetCurrency"), "ETH");
-        QCOMPARE(get(r.json(), "task.budgetAmount").is_double() ? get(r.json(), "task.budgetAmount").as_double() : -1.0,
+        QCOMPARE(get(r.json(), "task.budgetAmount").is_double()
+                     ? get(r.json(), "task.budgetAmount").as_double()
+                     : -1.0,
                  0.05);
         CHECK_WALLET(owner.token, 100000, 0, 0);
 
@@ -700,7 +741,9 @@ private slots:
         QVERIFY(isNull(r.json(), "bid.proposedAmount"));
 
         EXPECT_ERROR(call("POST", "/api/agent/contracts", owner.token,
-                          json::object{{"taskId", taskId}, {"bidId", bidId}, {"payoutMethodId", "pay_000000000000deadbeefdeadbeef"}}),
+                          json::object{{"taskId", taskId},
+                                       {"bidId", bidId},
+                                       {"payoutMethodId", "pay_000000000000deadbeefdeadbeef"}}),
                      400, "VALIDATION");
         r = call("POST", "/api/agent/contracts", owner.token,
                  json::object{{"taskId", taskId}, {"bidId", bidId}, {"payoutMethodId", pm}});
@@ -719,16 +762,19 @@ private slots:
         CHECK_WALLET(owner.token, 100000, 0, 0);
 
         // The snapshot survives edits to the payout method.
-        EXPECT_STATUS(call("PATCH", "/api/agent/me/payout-methods/" + pm, worker.token, json::object{{"address", "0xNEW"}}),
+        EXPECT_STATUS(call("PATCH", "/api/agent/me/payout-methods/" + pm, worker.token,
+                           json::object{{"address", "0xNEW"}}),
                       200);
-        QCOMPARE_STR(status(owner.token, "/api/agent/contracts/" + contractId, "contract.payment.paymentWallet"),
-                     "0xWORKER");
+        QCOMPARE_STR(
+            status(owner.token, "/api/agent/contracts/" + contractId, "contract.payment.paymentWallet"),
+            "0xWORKER");
 
         submitWork(worker.token, contractId, __LINE__);
         GUARD;
         decide(owner.token, contractId, json::object{{"action", "accept"}}, __LINE__);
         GUARD;
-        QCOMPARE_STR(status(owner.token, "/api/agent/contracts/" + contractId, "contract.status"), "accepted");
+        QCOMPARE_STR(status(owner.token, "/api/agent/contracts/" + contractId, "contract.status"),
+                     "accepted");
         CHECK_WALLET(owner.token, 100000, 0, 0);
         CHECK_WALLET(worker.token, 100000, 0, 0);
         QCOMPARE(m_srv->ledger().transfers, 2LL); // the two registration grants, nothing else
@@ -749,16 +795,21 @@ private slots:
         auto r = call("POST", decision, owner.token, json::object{{"action", "reject"}});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(has(r.json(), "fields.reason"));
-        EXPECT_ERROR(call("POST", decision, owner.token, json::object{{"action", "reject"}, {"reason", "   "}}), 400,
+        EXPECT_ERROR(
+            call("POST", decision, owner.token, json::object{{"action", "reject"}, {"reason", "   "}}), 400,
+            "VALIDATION");
+        EXPECT_ERROR(call("POST", decision, owner.token, json::object{{"action", "maybe"}}), 400,
                      "VALIDATION");
-        EXPECT_ERROR(call("POST", decision, owner.token, json::object{{"action", "maybe"}}), 400, "VALIDATION");
-        EXPECT_ERROR(call("POST", decision, worker.token, json::object{{"action", "accept"}}), 403, "FORBIDDEN");
-        r = call("POST", decision, owner.token, json::object{{"action", "reject"}, {"reason", "Missing tests"}});
+        EXPECT_ERROR(call("POST", decision, worker.token, json::object{{"action", "accept"}}), 403,
+                     "FORBIDDEN");
+        r = call("POST", decision, owner.token,
+                 json::object{{"action", "reject"}, {"reason", "Missing tests"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "contract.status"), "rejected");
         QCOMPARE(I(r.json(), "contract.rejectionCount"), 1LL);
         QCOMPARE(I(r.json(), "contract.submissionCount"), 1LL);
-        EXPECT_ERROR(call("POST", decision, owner.token, json::object{{"action", "accept"}}), 409, "STATE_CONFLICT");
+        EXPECT_ERROR(call("POST", decision, owner.token, json::object{{"action", "accept"}}), 409,
+                     "STATE_CONFLICT");
         r = call("GET", "/api/agent/contracts/" + d.contract + "/submissions", worker.token);
         QCOMPARE_STR(S(r.json(), "submissions.0.status"), "rejected");
         QCOMPARE_STR(S(r.json(), "submissions.0.reason"), "Missing tests");
@@ -768,8 +819,9 @@ private slots:
         QVERIFY(S(rejected.front(), "message").find("Missing tests") != std::string::npos);
         CHECK_WALLET(owner.token, 90000, 0, 10000); // still in escrow
 
-        r = call("POST", "/api/agent/contracts/" + d.contract + "/submissions", worker.token,
-                 json::object{{"summaryText", "Added the tests"}, {"deliverableUrl", "https://example.com/pr/2"}});
+        r = call(
+            "POST", "/api/agent/contracts/" + d.contract + "/submissions", worker.token,
+            json::object{{"summaryText", "Added the tests"}, {"deliverableUrl", "https://example.com/pr/2"}});
         EXPECT_STATUS(r, 201);
         QCOMPARE_STR(S(r.json(), "contract.status"), "submitted");
         QCOMPARE(I(r.json(), "contract.submissionCount"), 2LL);
@@ -794,8 +846,10 @@ private slots:
         for (int i = 1; i <= 3; ++i) {
             submitWork(worker.token, d.contract, __LINE__);
             GUARD;
-            decide(owner.token, d.contract,
-                   json::object{{"action", "reject"}, {"reason", "Attempt " + std::to_string(i) + " is not it"}}, __LINE__);
+            decide(
+                owner.token, d.contract,
+                json::object{{"action", "reject"}, {"reason", "Attempt " + std::to_string(i) + " is not it"}},
+                __LINE__);
             GUARD;
         }
         auto r = call("GET", "/api/agent/contracts/" + d.contract, worker.token);
@@ -805,8 +859,11 @@ private slots:
         r = call("POST", "/api/agent/contracts/" + d.contract + "/submissions", worker.token,
                  json::object{{"summaryText", "Fourth try"}});
         EXPECT_ERROR(r, 409, "MAX_DELIVERIES");
-        QCOMPARE(I(call("GET", "/api/agent/contracts/" + d.contract, worker.token).json(), "contract.submissionCount"), 3LL);
-        QCOMPARE(N(call("GET", "/api/agent/contracts/" + d.contract + "/submissions", worker.token).json(), "submissions"),
+        QCOMPARE(I(call("GET", "/api/agent/contracts/" + d.contract, worker.token).json(),
+                   "contract.submissionCount"),
+                 3LL);
+        QCOMPARE(N(call("GET", "/api/agent/contracts/" + d.contract + "/submissions", worker.token).json(),
+                   "submissions"),
                  std::size_t(3));
         CHECK_WALLET(owner.token, 95000, 0, 5000); // the money waits for a dispute or a cancellation
         CHECK_WALLET(worker.token, 100000, 0, 0);
@@ -818,25 +875,32 @@ private slots:
     {
         const auto owner = m_srv->registerMember("claim_owner", {"python"});
         const auto py1 = m_srv->registerMember("py_one", {"python"});
-        const auto py2 = m_srv->registerMember("py_two", {"Python", "sql"}); // skills compare case-insensitively
+        const auto py2 =
+            m_srv->registerMember("py_two", {"Python", "sql"}); // skills compare case-insensitively
         const auto gopher = m_srv->registerMember("go_only", {"go"});
 
         EXPECT_ERROR(call("POST", "/api/agent/tasks", owner.token,
-                          json::object{{"title", "Claim me"}, {"description", "A claim task without a budget."},
+                          json::object{{"title", "Claim me"},
+                                       {"description", "A claim task without a budget."},
                                        {"mode", "claim"}}),
                      400, "VALIDATION");
         EXPECT_ERROR(call("POST", "/api/agent/tasks", owner.token,
-                          json::object{{"title", "Bid me"}, {"description", "Approval only applies to claims."},
-                                       {"budgetAmount", 10}, {"requireApproval", true}}),
+                          json::object{{"title", "Bid me"},
+                                       {"description", "Approval only applies to claims."},
+                                       {"budgetAmount", 10},
+                                       {"requireApproval", true}}),
                      400, "VALIDATION");
         const std::string taskId = newTask(
-            owner.token, json::object{{"mode", "claim"}, {"skillsTags", json::array{"python"}}, {"budgetAmount", 80}}, __LINE__);
+            owner.token,
+            json::object{{"mode", "claim"}, {"skillsTags", json::array{"python"}}, {"budgetAmount", 80}},
+            __LINE__);
         GUARD;
         CHECK_WALLET(owner.token, 92000, 0, 8000);
         const std::string claim = "/api/agent/tasks/" + taskId + "/claim";
         EXPECT_ERROR(call("POST", claim, gopher.token, json::object{}), 403, "SKILL_MISMATCH");
         EXPECT_ERROR(call("POST", claim, owner.token, json::object{}), 403, "SELF_CLAIM");
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + taskId + "/bids", py1.token, json::object{{"proposedAmount", 80}}),
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + taskId + "/bids", py1.token,
+                          json::object{{"proposedAmount", 80}}),
                      409, "WRONG_MODE");
         auto r = call("POST", claim, py1.token, json::object{});
         EXPECT_STATUS(r, 201);
@@ -861,8 +925,10 @@ private slots:
 
         // With approval: claims become applications; the owner picks one, the rest are declined.
         const std::string t2 = newTask(owner.token,
-                                       json::object{{"mode", "claim"}, {"requireApproval", true},
-                                                    {"skillsTags", json::array{"python"}}, {"budgetAmount", 60}},
+                                       json::object{{"mode", "claim"},
+                                                    {"requireApproval", true},
+                                                    {"skillsTags", json::array{"python"}},
+                                                    {"budgetAmount", 60}},
                                        __LINE__);
         GUARD;
         const std::string claim2 = "/api/agent/tasks/" + t2 + "/claim";
@@ -880,19 +946,22 @@ private slots:
         r = call("GET", "/api/agent/tasks/" + t2 + "/applications", owner.token);
         EXPECT_STATUS(r, 200);
         QCOMPARE(N(r.json(), "applications"), std::size_t(2));
-        QCOMPARE(I(call("GET", "/api/agent/tasks/" + t2, owner.token).json(), "task.pendingApplications"), 2LL);
+        QCOMPARE(I(call("GET", "/api/agent/tasks/" + t2, owner.token).json(), "task.pendingApplications"),
+                 2LL);
         QCOMPARE_STR(status(owner.token, "/api/agent/tasks/" + t2, "task.status"), "open");
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + t2 + "/applications/" + app2 + "/approve", py2.token, json::object{}),
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + t2 + "/applications/" + app2 + "/approve", py2.token,
+                          json::object{}),
                      403, "FORBIDDEN");
-        r = call("POST", "/api/agent/tasks/" + t2 + "/applications/" + app2 + "/approve", owner.token, json::object{});
+        r = call("POST", "/api/agent/tasks/" + t2 + "/applications/" + app2 + "/approve", owner.token,
+                 json::object{});
         EXPECT_STATUS(r, 200);
         j = r.json();
         QCOMPARE_STR(S(j, "application.status"), "approved");
         QCOMPARE_STR(S(j, "contract.seller.id"), py2.id);
         QCOMPARE_STR(S(j, "contract.kind"), "claim");
         QCOMPARE(C(j, "contract.priceAmount"), 6000LL);
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + t2 + "/applications/" + app1 + "/approve", owner.token,
-                          json::object{}),
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + t2 + "/applications/" + app1 + "/approve",
+                          owner.token, json::object{}),
                      409, "STATE_CONFLICT");
         r = call("GET", "/api/agent/tasks/" + t2 + "/applications", owner.token);
         QCOMPARE_STR(S(first(where(r.json(), "applications", "id", app1)), "status"), "rejected");
@@ -904,11 +973,12 @@ private slots:
         CHECK_WALLET(owner.token, 86000, 0, 6000);
 
         // An owner may also decline an application outright; the task stays open.
-        const std::string t3 = newTask(owner.token,
-                                       json::object{{"mode", "claim"}, {"requireApproval", true}, {"budgetAmount", 10}},
-                                       __LINE__);
+        const std::string t3 = newTask(
+            owner.token, json::object{{"mode", "claim"}, {"requireApproval", true}, {"budgetAmount", 10}},
+            __LINE__);
         GUARD;
-        r = call("POST", "/api/agent/tasks/" + t3 + "/claim", gopher.token, json::object{}); // no tags: anyone
+        r = call("POST", "/api/agent/tasks/" + t3 + "/claim", gopher.token,
+                 json::object{}); // no tags: anyone
         EXPECT_STATUS(r, 201);
         const std::string app3 = S(r.json(), "application.id");
         r = call("POST", "/api/agent/tasks/" + t3 + "/applications/" + app3 + "/reject", owner.token,
@@ -929,21 +999,28 @@ private slots:
         const auto y = m_srv->registerMember("data_y", {"data"});
         const auto z = m_srv->registerMember("design_z", {"design"});
         EXPECT_ERROR(call("POST", "/api/agent/tasks", owner.token,
-                          json::object{{"title", "Open"}, {"description", "An open task with a broken rule."},
-                                       {"mode", "open"}, {"budgetAmount", 10},
+                          json::object{{"title", "Open"},
+                                       {"description", "An open task with a broken rule."},
+                                       {"mode", "open"},
+                                       {"budgetAmount", 10},
                                        {"verification", json::object{{"type", "regex"}}}}),
                      400, "VALIDATION");
-        const std::string taskId =
-            newTask(owner.token,
-                    json::object{{"mode", "open"}, {"skillsTags", json::array{"data"}}, {"budgetAmount", 120},
-                                 {"verification", json::object{{"type", "regex"}, {"pattern", "^RESULT: [0-9]+$"}}}},
-                    __LINE__);
+        const std::string taskId = newTask(
+            owner.token,
+            json::object{{"mode", "open"},
+                         {"skillsTags", json::array{"data"}},
+                         {"budgetAmount", 120},
+                         {"verification", json::object{{"type", "regex"}, {"pattern", "^RESULT: [0-9]+$"}}}},
+            __LINE__);
         GUARD;
         const std::string subs = "/api/agent/tasks/" + taskId + "/submissions";
-        EXPECT_ERROR(call("POST", subs, z.token, json::object{{"output", "RESULT: 1"}}), 403, "SKILL_MISMATCH");
-        EXPECT_ERROR(call("POST", subs, owner.token, json::object{{"output", "RESULT: 1"}}), 403, "SELF_SUBMIT");
+        EXPECT_ERROR(call("POST", subs, z.token, json::object{{"output", "RESULT: 1"}}), 403,
+                     "SKILL_MISMATCH");
+        EXPECT_ERROR(call("POST", subs, owner.token, json::object{{"output", "RESULT: 1"}}), 403,
+                     "SELF_SUBMIT");
 
-        auto r = call("POST", subs, x.token, json::object{{"summaryText", "Computed it"}, {"output", "RESULT: 42"}});
+        auto r = call("POST", subs, x.token,
+                      json::object{{"summaryText", "Computed it"}, {"output", "RESULT: 42"}});
         EXPECT_STATUS(r, 201);
         const std::string sx = S(r.json(), "submission.id");
         QCOMPARE_STR(S(r.json(), "submission.status"), "pending");
@@ -953,7 +1030,8 @@ private slots:
         const std::string sy = S(r.json(), "submission.id");
         QVERIFY(isFalse(r.json(), "submission.verification.passed"));
         QVERIFY(!S(r.json(), "submission.verification.detail").empty());
-        EXPECT_ERROR(call("POST", subs, x.token, json::object{{"output", "RESULT: 43"}}), 409, "DUPLICATE_SUBMISSION");
+        EXPECT_ERROR(call("POST", subs, x.token, json::object{{"output", "RESULT: 43"}}), 409,
+                     "DUPLICATE_SUBMISSION");
 
         r = call("GET", subs, owner.token);
         EXPECT_STATUS(r, 200);
@@ -965,12 +1043,15 @@ private slots:
         r = call("GET", subs, x.token);
         QCOMPARE(N(r.json(), "submissions"), std::size_t(1));
         QCOMPARE_STR(S(r.json(), "submissions.0.id"), sx);
-        QCOMPARE(I(call("GET", "/api/agent/tasks/" + taskId, owner.token).json(), "task.pendingSubmissions"), 2LL);
+        QCOMPARE(I(call("GET", "/api/agent/tasks/" + taskId, owner.token).json(), "task.pendingSubmissions"),
+                 2LL);
 
         // Reject needs a reason; the rejected agent may try again.
-        EXPECT_ERROR(call("POST", subs + "/" + sy + "/decision", owner.token, json::object{{"action", "reject"}}), 400,
-                     "VALIDATION");
-        EXPECT_ERROR(call("POST", subs + "/" + sy + "/decision", x.token, json::object{{"action", "reject"}, {"reason", "x"}}),
+        EXPECT_ERROR(
+            call("POST", subs + "/" + sy + "/decision", owner.token, json::object{{"action", "reject"}}), 400,
+            "VALIDATION");
+        EXPECT_ERROR(call("POST", subs + "/" + sy + "/decision", x.token,
+                          json::object{{"action", "reject"}, {"reason", "x"}}),
                      403, "FORBIDDEN");
         r = call("POST", subs + "/" + sy + "/decision", owner.token,
                  json::object{{"action", "reject"}, {"reason", "Output must read RESULT: <n>"}});
@@ -984,19 +1065,24 @@ private slots:
         QVERIFY(isTrue(r.json(), "submission.verification.passed"));
 
         // The owner accepts x: the task completes, the other pending submission is rejected.
-        r = call("POST", subs + "/" + sx + "/decision", owner.token, json::object{{"action", "accept"}, {"rating", 5}});
+        r = call("POST", subs + "/" + sx + "/decision", owner.token,
+                 json::object{{"action", "accept"}, {"rating", 5}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "submission.status"), "accepted");
         QCOMPARE_STR(S(r.json(), "task.status"), "completed");
         QVERIFY(S(r.json(), "submission.contractId").rfind("ctr_", 0) == 0);
         r = call("GET", subs, y.token);
         QCOMPARE_STR(S(first(where(r.json(), "submissions", "id", sy2)), "status"), "rejected");
-        QCOMPARE_STR(S(first(where(r.json(), "submissions", "id", sy)), "reason"), "Output must read RESULT: <n>");
-        EXPECT_ERROR(call("POST", subs + "/" + sy2 + "/decision", owner.token, json::object{{"action", "accept"}}), 409,
-                     "STATE_CONFLICT");
-        EXPECT_ERROR(call("POST", subs + "/" + sx + "/decision", owner.token, json::object{{"action", "accept"}}), 409,
-                     "STATE_CONFLICT");
-        EXPECT_ERROR(call("POST", subs, y.token, json::object{{"output", "RESULT: 8"}}), 409, "TASK_NOT_OPEN");
+        QCOMPARE_STR(S(first(where(r.json(), "submissions", "id", sy)), "reason"),
+                     "Output must read RESULT: <n>");
+        EXPECT_ERROR(
+            call("POST", subs + "/" + sy2 + "/decision", owner.token, json::object{{"action", "accept"}}),
+            409, "STATE_CONFLICT");
+        EXPECT_ERROR(
+            call("POST", subs + "/" + sx + "/decision", owner.token, json::object{{"action", "accept"}}), 409,
+            "STATE_CONFLICT");
+        EXPECT_ERROR(call("POST", subs, y.token, json::object{{"output", "RESULT: 8"}}), 409,
+                     "TASK_NOT_OPEN");
 
         r = call("GET", "/api/agent/contracts?role=seller", x.token);
         QCOMPARE(N(r.json(), "contracts"), std::size_t(1));
@@ -1021,8 +1107,10 @@ private slots:
                             {"properties", json::object{{"answer", json::object{{"type", "integer"}}}}}};
         const std::string taskId = newTask(
             owner.token,
-            json::object{{"mode", "open"}, {"budgetAmount", 50},
-                         {"verification", json::object{{"type", "json-schema"}, {"schema", schema}, {"autoAccept", true}}}},
+            json::object{{"mode", "open"},
+                         {"budgetAmount", 50},
+                         {"verification",
+                          json::object{{"type", "json-schema"}, {"schema", schema}, {"autoAccept", true}}}},
             __LINE__);
         GUARD;
         const std::string subs = "/api/agent/tasks/" + taskId + "/submissions";
@@ -1053,7 +1141,8 @@ private slots:
         const auto owner = m_srv->registerMember("slow_owner");
         const auto worker = m_srv->registerMember("prompt_worker");
         auto& clock = m_srv->server().clock();
-        const auto d = bidAndHire(owner, worker, 20000, 20000, __LINE__, json::object{{"reviewWindowHours", 48}});
+        const auto d =
+            bidAndHire(owner, worker, 20000, 20000, __LINE__, json::object{{"reviewWindowHours", 48}});
         GUARD;
         submitWork(worker.token, d.contract, __LINE__);
         GUARD;
@@ -1080,8 +1169,10 @@ private slots:
         // nextReleaseAt is the hold's end: 24 h after the acceptance.
         r = call("GET", "/api/agent/wallet", worker.token);
         const std::string next = S(r.json(), "wallet.nextReleaseAt");
-        const std::string lo = taskdesk::domain::Clock::toIso(acceptedAt + std::chrono::hours(24) - std::chrono::minutes(1));
-        const std::string hi = taskdesk::domain::Clock::toIso(acceptedAt + std::chrono::hours(24) + std::chrono::minutes(1));
+        const std::string lo =
+            taskdesk::domain::Clock::toIso(acceptedAt + std::chrono::hours(24) - std::chrono::minutes(1));
+        const std::string hi =
+            taskdesk::domain::Clock::toIso(acceptedAt + std::chrono::hours(24) + std::chrono::minutes(1));
         QVERIFY2(next > lo && next < hi, (next + " not within (" + lo + ", " + hi + ")").c_str());
         QVERIFY(isNull(call("GET", "/api/agent/wallet", owner.token).json(), "wallet.nextReleaseAt"));
 
@@ -1097,9 +1188,11 @@ private slots:
 
         // An open-task submission left unreviewed is accepted too.
         const std::string open =
-            newTask(owner.token, json::object{{"mode", "open"}, {"budgetAmount", 30}, {"reviewWindowHours", 1}}, __LINE__);
+            newTask(owner.token,
+                    json::object{{"mode", "open"}, {"budgetAmount", 30}, {"reviewWindowHours", 1}}, __LINE__);
         GUARD;
-        r = call("POST", "/api/agent/tasks/" + open + "/submissions", worker.token, json::object{{"summaryText", "Done"}});
+        r = call("POST", "/api/agent/tasks/" + open + "/submissions", worker.token,
+                 json::object{{"summaryText", "Done"}});
         EXPECT_STATUS(r, 201);
         m_srv->server().runJobsNow();
         QCOMPARE_STR(status(owner.token, "/api/agent/tasks/" + open, "task.status"), "open");
@@ -1121,19 +1214,24 @@ private slots:
         CHECK_WALLET(owner.token, 69945, 0, 30055);
         const std::string bidId = newBid(bidder.token, taskId, 25000, __LINE__);
         GUARD;
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + taskId + "/cancel", bidder.token, json::object{}), 403, "FORBIDDEN");
-        auto r = call("POST", "/api/agent/tasks/" + taskId + "/cancel", owner.token, json::object{{"reason", "Changed plans"}});
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + taskId + "/cancel", bidder.token, json::object{}),
+                     403, "FORBIDDEN");
+        auto r = call("POST", "/api/agent/tasks/" + taskId + "/cancel", owner.token,
+                      json::object{{"reason", "Changed plans"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "task.status"), "cancelled");
         QCOMPARE(C(r.json(), "task.escrowAmount"), 0LL);
         CHECK_WALLET(owner.token, 100000, 0, 0);
         QCOMPARE_STR(status(bidder.token, "/api/agent/bids/" + bidId, "bid.status"), "rejected");
         QCOMPARE(notificationTypes(bidder.token, true).count("task.cancelled"), std::size_t(1));
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + taskId + "/cancel", owner.token, json::object{}), 409, "TASK_NOT_OPEN");
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + taskId + "/bids", bidder.token, json::object{{"proposedAmount", 1}}),
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + taskId + "/cancel", owner.token, json::object{}), 409,
+                     "TASK_NOT_OPEN");
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + taskId + "/bids", bidder.token,
+                          json::object{{"proposedAmount", 1}}),
                      409, "TASK_NOT_OPEN");
         QCOMPARE(where(call("GET", "/api/tasks").json(), "tasks", "id", taskId).size(), std::size_t(0));
-        QCOMPARE(where(call("GET", "/api/tasks?status=cancelled").json(), "tasks", "id", taskId).size(), std::size_t(1));
+        QCOMPARE(where(call("GET", "/api/tasks?status=cancelled").json(), "tasks", "id", taskId).size(),
+                 std::size_t(1));
     }
 
     // Splitting funds subtasks out of the parent's escrow; the parent takes no bids.
@@ -1144,23 +1242,26 @@ private slots:
         const std::string parent = newTask(owner.token, json::object{{"budgetAmount", 400}}, __LINE__);
         GUARD;
         const std::string split = "/api/agent/tasks/" + parent + "/split";
-        EXPECT_ERROR(call("POST", split, worker.token,
-                          json::object{{"subtasks", json::array{json::object{{"title", "Part one"},
-                                                                             {"description", "First half of the job"},
-                                                                             {"budgetAmount", 10}}}}}),
-                     403, "FORBIDDEN");
-        EXPECT_ERROR(call("POST", split, owner.token,
-                          json::object{{"subtasks", json::array{json::object{{"title", "Part one"},
-                                                                             {"description", "First half of the job"},
-                                                                             {"budgetAmount", 400.01}}}}}),
-                     400, "VALIDATION");
-        auto r = call("POST", split, owner.token,
-                      json::object{{"subtasks", json::array{json::object{{"title", "Part one"},
-                                                                         {"description", "First half of the job"},
-                                                                         {"budgetAmount", 150}},
-                                                            json::object{{"title", "Part two"},
-                                                                         {"description", "Second half of the job"},
-                                                                         {"budgetAmount", 100}}}}});
+        EXPECT_ERROR(
+            call("POST", split, worker.token,
+                 json::object{{"subtasks", json::array{json::object{{"title", "Part one"},
+                                                                    {"description", "First half of the job"},
+                                                                    {"budgetAmount", 10}}}}}),
+            403, "FORBIDDEN");
+        EXPECT_ERROR(
+            call("POST", split, owner.token,
+                 json::object{{"subtasks", json::array{json::object{{"title", "Part one"},
+                                                                    {"description", "First half of the job"},
+                                                                    {"budgetAmount", 400.01}}}}}),
+            400, "VALIDATION");
+        auto r =
+            call("POST", split, owner.token,
+                 json::object{{"subtasks", json::array{json::object{{"title", "Part one"},
+                                                                    {"description", "First half of the job"},
+                                                                    {"budgetAmount", 150}},
+                                                       json::object{{"title", "Part two"},
+                                                                    {"description", "Second half of the job"},
+                                                                    {"budgetAmount", 100}}}}});
         EXPECT_STATUS(r, 201);
         auto j = r.json();
         QCOMPARE(N(j, "subtasks"), std::size_t(2));
@@ -1174,20 +1275,24 @@ private slots:
         QCOMPARE(C(j, "subtasks.1.budgetAmount"), 10000LL);
         QCOMPARE(C(j, "subtasks.1.escrowAmount"), 10000LL);
         CHECK_WALLET(owner.token, 60000, 0, 40000); // moved between escrows, none released
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + parent + "/bids", worker.token, json::object{{"proposedAmount", 50}}),
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + parent + "/bids", worker.token,
+                          json::object{{"proposedAmount", 50}}),
                      409, "PARENT_TASK");
-        EXPECT_ERROR(call("POST", split, owner.token,
-                          json::object{{"subtasks", json::array{json::object{{"title", "Part three"},
-                                                                             {"description", "More than what is left"},
-                                                                             {"budgetAmount", 150.01}}}}}),
-                     400, "VALIDATION");
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + sub1 + "/split", owner.token,
-                          json::object{{"subtasks", json::array{json::object{{"title", "Part 1a"},
-                                                                             {"description", "A piece of a piece"},
-                                                                             {"budgetAmount", 1}}}}}),
-                     409, "STATE_CONFLICT");
+        EXPECT_ERROR(
+            call("POST", split, owner.token,
+                 json::object{{"subtasks", json::array{json::object{{"title", "Part three"},
+                                                                    {"description", "More than what is left"},
+                                                                    {"budgetAmount", 150.01}}}}}),
+            400, "VALIDATION");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/tasks/" + sub1 + "/split", owner.token,
+                 json::object{{"subtasks", json::array{json::object{{"title", "Part 1a"},
+                                                                    {"description", "A piece of a piece"},
+                                                                    {"budgetAmount", 1}}}}}),
+            409, "STATE_CONFLICT");
         // A subtask takes bids like any task (its price is capped by its own budget).
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + sub1 + "/bids", worker.token, json::object{{"proposedAmount", 151}}),
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + sub1 + "/bids", worker.token,
+                          json::object{{"proposedAmount", 151}}),
                      400, "VALIDATION");
         const std::string bidId = newBid(worker.token, sub1, 12000, __LINE__);
         GUARD;
@@ -1230,34 +1335,41 @@ private slots:
         EXPECT_STATUS(r, 200);
         QCOMPARE(C(r.json(), "task.escrowAmount"), 10000LL);
         CHECK_WALLET(owner.token, 90000, 0, 10000);
-        EXPECT_ERROR(call("PATCH", target, owner.token, json::object{{"budgetAmount", 5000}}), 402, "INSUFFICIENT_FUNDS");
+        EXPECT_ERROR(call("PATCH", target, owner.token, json::object{{"budgetAmount", 5000}}), 402,
+                     "INSUFFICIENT_FUNDS");
         CHECK_WALLET(owner.token, 90000, 0, 10000);
         QCOMPARE(C(call("GET", target).json(), "task.budgetAmount"), 10000LL);
         // Exactly everything available is fine.
         r = call("PATCH", target, owner.token, json::object{{"budgetAmount", 1000}});
         EXPECT_STATUS(r, 200);
         CHECK_WALLET(owner.token, 0, 0, 100000);
-        r = call("PATCH", target, owner.token, json::object{{"budgetAmount", 100}, {"title", "A cheaper task now"}});
+        r = call("PATCH", target, owner.token,
+                 json::object{{"budgetAmount", 100}, {"title", "A cheaper task now"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "task.title"), "A cheaper task now");
         CHECK_WALLET(owner.token, 90000, 0, 10000);
 
         const std::string bidId = newBid(bidder.token, taskId, 9000, __LINE__);
         GUARD;
-        EXPECT_ERROR(call("PATCH", target, owner.token, json::object{{"budgetAmount", 80}}), 400, "VALIDATION");
+        EXPECT_ERROR(call("PATCH", target, owner.token, json::object{{"budgetAmount", 80}}), 400,
+                     "VALIDATION");
         r = call("PATCH", target, owner.token, json::object{{"budgetAmount", 95}});
         EXPECT_STATUS(r, 200);
         CHECK_WALLET(owner.token, 90500, 0, 9500);
-        EXPECT_ERROR(call("PATCH", target, bidder.token, json::object{{"budgetAmount", 50}}), 403, "FORBIDDEN");
-        EXPECT_ERROR(call("PATCH", target, owner.token, json::object{{"budgetCurrency", "USDC"}}), 400, "VALIDATION");
+        EXPECT_ERROR(call("PATCH", target, bidder.token, json::object{{"budgetAmount", 50}}), 403,
+                     "FORBIDDEN");
+        EXPECT_ERROR(call("PATCH", target, owner.token, json::object{{"budgetCurrency", "USDC"}}), 400,
+                     "VALIDATION");
         const std::string usdc =
             newTask(owner.token, json::object{{"budgetAmount", 10}, {"budgetCurrency", "USDC"}}, __LINE__);
         GUARD;
-        EXPECT_ERROR(call("PATCH", "/api/tasks/" + usdc, owner.token, json::object{{"budgetAmount", 20}}), 400, "VALIDATION");
+        EXPECT_ERROR(call("PATCH", "/api/tasks/" + usdc, owner.token, json::object{{"budgetAmount", 20}}),
+                     400, "VALIDATION");
         hireBid(owner.token, taskId, bidId, __LINE__);
         GUARD;
         CHECK_WALLET(owner.token, 91000, 0, 9000);
-        EXPECT_ERROR(call("PATCH", target, owner.token, json::object{{"budgetAmount", 120}}), 409, "TASK_NOT_OPEN");
+        EXPECT_ERROR(call("PATCH", target, owner.token, json::object{{"budgetAmount", 120}}), 409,
+                     "TASK_NOT_OPEN");
         CHECK_WALLET(owner.token, 91000, 0, 9000);
     }
 
@@ -1275,16 +1387,21 @@ private slots:
         EXPECT_STATUS(r, 201);
         const std::string bidId = S(r.json(), "bid.id");
         const std::string cos = "/api/agent/bids/" + bidId + "/counter-offers";
-        EXPECT_ERROR(call("POST", cos, bidder.token, json::object{{"priceText", "400 CREDITS"}}), 403, "FORBIDDEN");
-        EXPECT_ERROR(call("POST", cos, other.token, json::object{{"priceText", "400 CREDITS"}}), 404, "NOT_FOUND");
-        EXPECT_ERROR(call("POST", cos, owner.token, json::object{{"proposedAmount", 600}}), 400, "VALIDATION");
-        r = call("POST", cos, owner.token,
-                 json::object{{"proposedAmount", 400}, {"etaDays", 5}, {"message", "Can you do 400 in 5 days?"}});
+        EXPECT_ERROR(call("POST", cos, bidder.token, json::object{{"priceText", "400 CREDITS"}}), 403,
+                     "FORBIDDEN");
+        EXPECT_ERROR(call("POST", cos, other.token, json::object{{"priceText", "400 CREDITS"}}), 404,
+                     "NOT_FOUND");
+        EXPECT_ERROR(call("POST", cos, owner.token, json::object{{"proposedAmount", 600}}), 400,
+                     "VALIDATION");
+        r = call(
+            "POST", cos, owner.token,
+            json::object{{"proposedAmount", 400}, {"etaDays", 5}, {"message", "Can you do 400 in 5 days?"}});
         EXPECT_STATUS(r, 201);
         const std::string co = S(r.json(), "counterOffer.id");
         QCOMPARE_STR(S(r.json(), "counterOffer.status"), "pending");
         QCOMPARE(C(r.json(), "counterOffer.proposedAmount"), 40000LL);
-        EXPECT_ERROR(call("POST", cos, owner.token, json::object{{"proposedAmount", 390}}), 409, "COUNTER_OFFER_PENDING");
+        EXPECT_ERROR(call("POST", cos, owner.token, json::object{{"proposedAmount", 390}}), 409,
+                     "COUNTER_OFFER_PENDING");
         r = call("GET", cos, bidder.token);
         EXPECT_STATUS(r, 200);
         QCOMPARE(N(r.json(), "counterOffers"), std::size_t(1));
@@ -1297,11 +1414,15 @@ private slots:
         QCOMPARE(I(r.json(), "bid.etaDays"), 5LL);
         QCOMPARE_STR(S(r.json(), "bid.approach"), "Full plan"); // the counter-offer did not change it
         QCOMPARE_STR(S(r.json(), "bid.status"), "active");
-        EXPECT_ERROR(call("POST", cos + "/" + co + "/accept", bidder.token, json::object{}), 409, "STATE_CONFLICT");
+        EXPECT_ERROR(call("POST", cos + "/" + co + "/accept", bidder.token, json::object{}), 409,
+                     "STATE_CONFLICT");
         QCOMPARE(notificationTypes(owner.token, true).count("bid.counter_offer_accepted"), std::size_t(1));
-        QCOMPARE(C(call("GET", "/api/agent/tasks/" + taskId, owner.token).json(), "task.bidSummary.lowestAmount"), 40000LL);
+        QCOMPARE(
+            C(call("GET", "/api/agent/tasks/" + taskId, owner.token).json(), "task.bidSummary.lowestAmount"),
+            40000LL);
         // Hired at the counter price: 100 of the 500 goes back at once.
-        r = call("POST", "/api/agent/contracts", owner.token, json::object{{"taskId", taskId}, {"bidId", bidId}});
+        r = call("POST", "/api/agent/contracts", owner.token,
+                 json::object{{"taskId", taskId}, {"bidId", bidId}});
         EXPECT_STATUS(r, 201);
         const std::string contractId = S(r.json(), "contract.id");
         QCOMPARE(C(r.json(), "contract.priceAmount"), 40000LL);
@@ -1325,10 +1446,13 @@ private slots:
         EXPECT_STATUS(r, 200);
         QCOMPARE(C(r.json(), "bid.proposedAmount"), 17000LL);
         QCOMPARE_STR(S(r.json(), "bid.approach"), "A tighter plan");
-        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b1, bidder.token, json::object{{"action", "amend"}, {"proposedAmount", 250}}),
+        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b1, bidder.token,
+                          json::object{{"action", "amend"}, {"proposedAmount", 250}}),
                      400, "VALIDATION");
-        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b1, bidder.token, json::object{{"action", "amend"}}), 400, "VALIDATION");
-        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b1, owner.token, json::object{{"action", "amend"}, {"proposedAmount", 100}}),
+        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b1, bidder.token, json::object{{"action", "amend"}}),
+                     400, "VALIDATION");
+        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b1, owner.token,
+                          json::object{{"action", "amend"}, {"proposedAmount", 100}}),
                      403, "FORBIDDEN");
         QCOMPARE(notificationTypes(owner.token, true).count("bid.amended"), std::size_t(1));
 
@@ -1345,33 +1469,41 @@ private slots:
         r = call("POST", cos2, owner.token, json::object{{"proposedAmount", 140}});
         EXPECT_STATUS(r, 201);
         const std::string co3 = S(r.json(), "counterOffer.id");
-        EXPECT_ERROR(call("PATCH", cos2 + "/" + co3, bidder.token, json::object{{"action", "withdraw"}}), 403, "FORBIDDEN");
+        EXPECT_ERROR(call("PATCH", cos2 + "/" + co3, bidder.token, json::object{{"action", "withdraw"}}), 403,
+                     "FORBIDDEN");
         r = call("PATCH", cos2 + "/" + co3, owner.token, json::object{{"action", "withdraw"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "counterOffer.status"), "withdrawn");
-        EXPECT_ERROR(call("PATCH", cos2 + "/" + co3, owner.token, json::object{{"action", "withdraw"}}), 409, "STATE_CONFLICT");
-        EXPECT_ERROR(call("POST", cos2 + "/" + co3 + "/accept", bidder.token, json::object{}), 409, "STATE_CONFLICT");
+        EXPECT_ERROR(call("PATCH", cos2 + "/" + co3, owner.token, json::object{{"action", "withdraw"}}), 409,
+                     "STATE_CONFLICT");
+        EXPECT_ERROR(call("POST", cos2 + "/" + co3 + "/accept", bidder.token, json::object{}), 409,
+                     "STATE_CONFLICT");
         QCOMPARE(N(call("GET", cos2, owner.token).json(), "counterOffers"), std::size_t(2)); // co2 and co3
 
         r = call("PATCH", "/api/agent/bids/" + b1, bidder.token, json::object{{"action", "withdraw"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "bid.status"), "withdrawn");
-        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b1, bidder.token, json::object{{"action", "withdraw"}}), 409,
-                     "BID_NOT_ACTIVE");
-        EXPECT_ERROR(call("POST", "/api/agent/contracts", owner.token, json::object{{"taskId", t2}, {"bidId", b1}}), 409,
-                     "BID_NOT_ACTIVE");
-        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b2, other.token, json::object{{"action", "reject"}}), 403, "FORBIDDEN");
+        EXPECT_ERROR(
+            call("PATCH", "/api/agent/bids/" + b1, bidder.token, json::object{{"action", "withdraw"}}), 409,
+            "BID_NOT_ACTIVE");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/contracts", owner.token, json::object{{"taskId", t2}, {"bidId", b1}}),
+            409, "BID_NOT_ACTIVE");
+        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b2, other.token, json::object{{"action", "reject"}}),
+                     403, "FORBIDDEN");
         r = call("PATCH", "/api/agent/bids/" + b2, owner.token,
                  json::object{{"action", "reject"}, {"reason", "Budget too high for scope."}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "bid.status"), "rejected");
         QCOMPARE_STR(S(r.json(), "bid.reason"), "Budget too high for scope.");
         QCOMPARE(notificationTypes(other.token, true).count("bid.rejected"), std::size_t(1));
-        EXPECT_ERROR(call("PATCH", "/api/agent/bids/" + b2, other.token, json::object{{"action", "withdraw"}}), 409,
-                     "BID_NOT_ACTIVE");
+        EXPECT_ERROR(
+            call("PATCH", "/api/agent/bids/" + b2, other.token, json::object{{"action", "withdraw"}}), 409,
+            "BID_NOT_ACTIVE");
         QCOMPARE(I(call("GET", "/api/agent/tasks", owner.token).json(), "tasks.0.bidCount"), 0LL);
         // A bidder whose bid is no longer active may bid again.
-        r = call("POST", "/api/agent/tasks/" + t2 + "/bids", bidder.token, json::object{{"proposedAmount", 160}});
+        r = call("POST", "/api/agent/tasks/" + t2 + "/bids", bidder.token,
+                 json::object{{"proposedAmount", 160}});
         EXPECT_STATUS(r, 201);
         CHECK_WALLET(owner.token, 40000, 0, 20000);
     }
@@ -1388,16 +1520,21 @@ private slots:
         CHECK_WALLET(owner.token, 79999, 0, 20001);
         const std::string target = "/api/agent/contracts/" + d.contract + "/cancellation";
         EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "apply"}}), 400, "VALIDATION");
-        EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "confirm"}}), 409, "STATE_CONFLICT");
-        auto r = call("POST", target, owner.token, json::object{{"action", "apply"}, {"reason", "Requirements changed"}});
+        EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "confirm"}}), 409,
+                     "STATE_CONFLICT");
+        auto r = call("POST", target, owner.token,
+                      json::object{{"action", "apply"}, {"reason", "Requirements changed"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "contract.cancellation.appliedBy"), owner.id);
         QCOMPARE_STR(S(r.json(), "contract.cancellation.reason"), "Requirements changed");
         QCOMPARE_STR(S(r.json(), "contract.status"), "in_progress");
-        EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "confirm"}}), 409, "STATE_CONFLICT");
-        EXPECT_ERROR(call("POST", target, worker.token, json::object{{"action", "apply"}, {"reason", "me too"}}), 409,
+        EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "confirm"}}), 409,
                      "STATE_CONFLICT");
-        QCOMPARE(notificationTypes(worker.token, true).count("contract.cancellation_requested"), std::size_t(1));
+        EXPECT_ERROR(
+            call("POST", target, worker.token, json::object{{"action", "apply"}, {"reason", "me too"}}), 409,
+            "STATE_CONFLICT");
+        QCOMPARE(notificationTypes(worker.token, true).count("contract.cancellation_requested"),
+                 std::size_t(1));
         r = call("POST", target, worker.token, json::object{{"action", "confirm"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "contract.status"), "cancelled");
@@ -1408,8 +1545,9 @@ private slots:
         EXPECT_ERROR(call("POST", "/api/agent/contracts/" + d.contract + "/submissions", worker.token,
                           json::object{{"summaryText", "late"}}),
                      409, "STATE_CONFLICT");
-        EXPECT_ERROR(call("POST", target, worker.token, json::object{{"action", "apply"}, {"reason", "again"}}), 409,
-                     "STATE_CONFLICT");
+        EXPECT_ERROR(
+            call("POST", target, worker.token, json::object{{"action", "apply"}, {"reason", "again"}}), 409,
+            "STATE_CONFLICT");
         // The worker's half is held like any payout.
         m_srv->server().clock().advance(std::chrono::hours(25));
         m_srv->server().runJobsNow();
@@ -1425,15 +1563,20 @@ private slots:
         submitWork(worker.token, d.contract, __LINE__);
         GUARD;
         const std::string target = "/api/agent/contracts/" + d.contract + "/cancellation";
-        auto r = call("POST", target, worker.token, json::object{{"action", "apply"}, {"reason", "Cannot finish"}});
+        auto r = call("POST", target, worker.token,
+                      json::object{{"action", "apply"}, {"reason", "Cannot finish"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "contract.cancellation.appliedBy"), worker.id);
-        EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "withdraw"}}), 409, "STATE_CONFLICT");
+        EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "withdraw"}}), 409,
+                     "STATE_CONFLICT");
         r = call("POST", target, worker.token, json::object{{"action", "withdraw"}});
         EXPECT_STATUS(r, 200);
         QVERIFY(isNull(r.json(), "contract.cancellation"));
-        EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "confirm"}}), 409, "STATE_CONFLICT");
-        EXPECT_STATUS(call("POST", target, worker.token, json::object{{"action", "apply"}, {"reason", "Really cannot"}}), 200);
+        EXPECT_ERROR(call("POST", target, owner.token, json::object{{"action", "confirm"}}), 409,
+                     "STATE_CONFLICT");
+        EXPECT_STATUS(call("POST", target, worker.token,
+                           json::object{{"action", "apply"}, {"reason", "Really cannot"}}),
+                      200);
         r = call("POST", target, owner.token, json::object{{"action", "confirm"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "contract.status"), "cancelled");
@@ -1444,7 +1587,8 @@ private slots:
         // A cancelled contract is not auto-accepted later.
         m_srv->server().clock().advance(std::chrono::hours(100));
         m_srv->server().runJobsNow();
-        QCOMPARE_STR(status(owner.token, "/api/agent/contracts/" + d.contract, "contract.status"), "cancelled");
+        QCOMPARE_STR(status(owner.token, "/api/agent/contracts/" + d.contract, "contract.status"),
+                     "cancelled");
         CHECK_WALLET(worker.token, 100000, 0, 0);
     }
 
@@ -1467,14 +1611,18 @@ private slots:
                 sc.insert(std::string(s.as_string()));
             QVERIFY((sc == std::set<std::string>{"tasks:read", "tokens:read"}));
         }
-        EXPECT_ERROR(call("POST", "/api/agent/me/tokens", me.token, json::object{{"scopes", json::array{"nope:read"}}}), 400,
-                     "VALIDATION");
-        EXPECT_ERROR(call("POST", "/api/agent/me/tokens", me.token, json::object{{"scopes", json::array{"support:read"}}}),
+        EXPECT_ERROR(call("POST", "/api/agent/me/tokens", me.token,
+                          json::object{{"scopes", json::array{"nope:read"}}}),
+                     400, "VALIDATION");
+        EXPECT_ERROR(call("POST", "/api/agent/me/tokens", me.token,
+                          json::object{{"scopes", json::array{"support:read"}}}),
                      400, "VALIDATION");
 
         EXPECT_STATUS(call("GET", "/api/agent/tasks", reader), 200);
         EXPECT_ERROR(call("POST", "/api/agent/tasks", reader,
-                          json::object{{"title", "Nope"}, {"description", "A reader cannot post."}, {"budgetAmount", 1}}),
+                          json::object{{"title", "Nope"},
+                                       {"description", "A reader cannot post."},
+                                       {"budgetAmount", 1}}),
                      403, "MISSING_SCOPE");
         EXPECT_ERROR(call("GET", "/api/agent/wallet", reader), 403, "MISSING_SCOPE");
         EXPECT_ERROR(call("POST", "/api/agent/me/tokens", reader, json::object{}), 403, "MISSING_SCOPE");
@@ -1489,8 +1637,9 @@ private slots:
         EXPECT_STATUS(r, 201);
         const std::string minter = S(r.json(), "tokenValue");
         const std::string minterId = S(r.json(), "token.id");
-        EXPECT_ERROR(call("POST", "/api/agent/me/tokens", minter, json::object{{"scopes", json::array{"wallet:read"}}}), 400,
-                     "VALIDATION");
+        EXPECT_ERROR(call("POST", "/api/agent/me/tokens", minter,
+                          json::object{{"scopes", json::array{"wallet:read"}}}),
+                     400, "VALIDATION");
         r = call("POST", "/api/agent/me/tokens", minter, json::object{{"name", "child"}});
         EXPECT_STATUS(r, 201);
         QCOMPARE(N(r.json(), "token.scopes"), std::size_t(2)); // inherits, never widens
@@ -1516,8 +1665,10 @@ private slots:
         QCOMPARE(N(call("GET", "/api/agent/me/tokens", minter).json(), "tokens"), std::size_t(2));
         EXPECT_STATUS(call("GET", "/api/agent/me", other.token), 200);
         // An expiring token stops working after its expiry.
-        const std::string expiry = taskdesk::domain::Clock::toIso(m_srv->server().clock().now() + std::chrono::hours(1));
-        r = call("POST", "/api/agent/me/tokens", minter, json::object{{"name", "short-lived"}, {"expiresAt", expiry}});
+        const std::string expiry =
+            taskdesk::domain::Clock::toIso(m_srv->server().clock().now() + std::chrono::hours(1));
+        r = call("POST", "/api/agent/me/tokens", minter,
+                 json::object{{"name", "short-lived"}, {"expiresAt", expiry}});
         EXPECT_STATUS(r, 201);
         const std::string shortLived = S(r.json(), "tokenValue");
         QCOMPARE_STR(S(r.json(), "token.expiresAt"), expiry);
@@ -1526,7 +1677,8 @@ private slots:
         EXPECT_ERROR(call("GET", "/api/agent/me/tokens", shortLived), 401, "UNAUTHORIZED");
         EXPECT_STATUS(call("GET", "/api/agent/me/tokens", minter), 200);
         // Logging in issues a fresh token with the default scopes.
-        r = call("POST", "/api/agent/login", "", json::object{{"email", me.email}, {"password", "correct horse battery"}});
+        r = call("POST", "/api/agent/login", "",
+                 json::object{{"email", me.email}, {"password", "correct horse battery"}});
         EXPECT_STATUS(r, 200);
         QCOMPARE_STR(S(r.json(), "token.name"), "login");
         EXPECT_STATUS(call("GET", "/api/agent/me", S(r.json(), "tokenValue")), 200);
@@ -1538,11 +1690,13 @@ private slots:
         const auto me = m_srv->registerMember("payee_agent");
         const auto other = m_srv->registerMember("nosy_agent");
         const std::string pms = "/api/agent/me/payout-methods";
-        auto r = call("POST", pms, me.token, json::object{{"denomination", "USDC"}, {"network", "base"}, {"address", "0xabc"}});
+        auto r = call("POST", pms, me.token,
+                      json::object{{"denomination", "USDC"}, {"network", "base"}, {"address", "0xabc"}});
         EXPECT_STATUS(r, 201);
         const std::string pm1 = S(r.json(), "payoutMethod.id");
         QCOMPARE_STR(S(r.json(), "payoutMethod.address"), "0xabc");
-        EXPECT_ERROR(call("POST", pms, me.token, json::object{{"denomination", "DOGE"}, {"address", "D123"}}), 400, "VALIDATION");
+        EXPECT_ERROR(call("POST", pms, me.token, json::object{{"denomination", "DOGE"}, {"address", "D123"}}),
+                     400, "VALIDATION");
         EXPECT_ERROR(call("POST", pms, me.token, json::object{{"denomination", "ETH"}}), 400, "VALIDATION");
         r = call("POST", pms, me.token, json::object{{"denomination", "ETH"}, {"address", "0xdef"}});
         EXPECT_STATUS(r, 201);
@@ -1554,49 +1708,66 @@ private slots:
         QCOMPARE_STR(S(r.json(), "payoutMethod.address"), "0x123");
         QCOMPARE_STR(S(r.json(), "payoutMethod.memo"), "tag 9");
         QCOMPARE_STR(S(r.json(), "payoutMethod.network"), "base");
-        EXPECT_ERROR(call("PATCH", pms + "/" + pm1, other.token, json::object{{"address", "0xevil"}}), 404, "NOT_FOUND");
+        EXPECT_ERROR(call("PATCH", pms + "/" + pm1, other.token, json::object{{"address", "0xevil"}}), 404,
+                     "NOT_FOUND");
         EXPECT_ERROR(call("DELETE", pms + "/" + pm1, other.token), 404, "NOT_FOUND");
         r = call("GET", "/api/profiles/" + me.id + "/payout-methods");
         EXPECT_STATUS(r, 200);
         QCOMPARE(N(r.json(), "payoutMethods"), std::size_t(2));
-        QVERIFY((strings(r.json(), "payoutMethods", "denomination") == std::multiset<std::string>{"ETH", "USDC"}));
+        QVERIFY((strings(r.json(), "payoutMethods", "denomination") ==
+                 std::multiset<std::string>{"ETH", "USDC"}));
         QVERIFY(r.body.find("0x123") == std::string::npos && r.body.find("address") == std::string::npos);
         EXPECT_STATUS(call("DELETE", pms + "/" + pm1, me.token), 200);
         QCOMPARE(N(call("GET", pms, me.token).json(), "payoutMethods"), std::size_t(1));
         EXPECT_ERROR(call("DELETE", pms + "/" + pm1, me.token), 404, "NOT_FOUND");
-        QCOMPARE(N(call("GET", "/api/profiles/" + me.id + "/payout-methods").json(), "payoutMethods"), std::size_t(1));
+        QCOMPARE(N(call("GET", "/api/profiles/" + me.id + "/payout-methods").json(), "payoutMethods"),
+                 std::size_t(1));
 
         const std::string keys = "/api/agent/me/keys";
         const std::string box = randomKeyBase64(32);
-        r = call("POST", keys, me.token,
-                 json::object{{"label", "box"}, {"purpose", "encryption"}, {"algorithm", "x25519"}, {"publicKey", box}});
+        r = call(
+            "POST", keys, me.token,
+            json::object{
+                {"label", "box"}, {"purpose", "encryption"}, {"algorithm", "x25519"}, {"publicKey", box}});
         EXPECT_STATUS(r, 201);
         const std::string k1 = S(r.json(), "key.id");
         QVERIFY(k1.rfind("key_", 0) == 0);
         QCOMPARE_STR(S(r.json(), "key.publicKey"), box);
         QCOMPARE_STR(S(r.json(), "key.algorithm"), "x25519");
         EXPECT_ERROR(call("POST", keys, me.token,
-                          json::object{{"label", "short"}, {"purpose", "encryption"}, {"algorithm", "x25519"},
+                          json::object{{"label", "short"},
+                                       {"purpose", "encryption"},
+                                       {"algorithm", "x25519"},
                                        {"publicKey", randomKeyBase64(31)}}),
                      400, "VALIDATION");
         EXPECT_ERROR(call("POST", keys, me.token,
-                          json::object{{"label", "long"}, {"purpose", "encryption"}, {"algorithm", "x25519"},
+                          json::object{{"label", "long"},
+                                       {"purpose", "encryption"},
+                                       {"algorithm", "x25519"},
                                        {"publicKey", randomKeyBase64(33)}}),
                      400, "VALIDATION");
         EXPECT_ERROR(call("POST", keys, me.token,
-                          json::object{{"label", "junk"}, {"purpose", "encryption"}, {"algorithm", "x25519"},
+                          json::object{{"label", "junk"},
+                                       {"purpose", "encryption"},
+                                       {"algorithm", "x25519"},
                                        {"publicKey", "not base64 at all!!"}}),
                      400, "VALIDATION");
         EXPECT_ERROR(call("POST", keys, me.token,
-                          json::object{{"label", "mixed"}, {"purpose", "encryption"}, {"algorithm", "ed25519"},
+                          json::object{{"label", "mixed"},
+                                       {"purpose", "encryption"},
+                                       {"algorithm", "ed25519"},
                                        {"publicKey", randomKeyBase64(32)}}),
                      400, "VALIDATION");
         EXPECT_ERROR(call("POST", keys, me.token,
-                          json::object{{"label", "rsa"}, {"purpose", "signing"}, {"algorithm", "rsa"},
+                          json::object{{"label", "rsa"},
+                                       {"purpose", "signing"},
+                                       {"algorithm", "rsa"},
                                        {"publicKey", randomKeyBase64(32)}}),
                      400, "VALIDATION");
         r = call("POST", keys, me.token,
-                 json::object{{"label", "sig"}, {"purpose", "signing"}, {"algorithm", "ed25519"},
+                 json::object{{"label", "sig"},
+                              {"purpose", "signing"},
+                              {"algorithm", "ed25519"},
                               {"publicKey", randomKeyBase64(32)}});
         EXPECT_STATUS(r, 201);
         r = call("GET", keys, me.token);
@@ -1631,9 +1802,11 @@ private slots:
         GUARD;
         submitWork(worker.token, d.contract, __LINE__);
         GUARD;
-        decide(owner.token, d.contract, json::object{{"action", "accept"}, {"rating", 4}, {"review", "Solid"}}, __LINE__);
+        decide(owner.token, d.contract,
+               json::object{{"action", "accept"}, {"rating", 4}, {"review", "Solid"}}, __LINE__);
         GUARD;
-        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + d.contract + "/reviews", owner.token, json::object{{"rating", 5}}),
+        EXPECT_ERROR(call("POST", "/api/agent/contracts/" + d.contract + "/reviews", owner.token,
+                          json::object{{"rating", 5}}),
                      409, "DUPLICATE_REVIEW"); // the decision's rating was the owner's review
         EXPECT_STATUS(call("POST", "/api/agent/contracts/" + d.contract + "/reviews", worker.token,
                            json::object{{"rating", 5}, {"text", "Great buyer"}}),
@@ -1646,7 +1819,8 @@ private slots:
         GUARD;
         const std::string cancelled = newTask(owner.token, json::object{{"budgetAmount", 5}}, __LINE__);
         GUARD;
-        EXPECT_STATUS(call("POST", "/api/agent/tasks/" + cancelled + "/cancel", owner.token, json::object{}), 200);
+        EXPECT_STATUS(call("POST", "/api/agent/tasks/" + cancelled + "/cancel", owner.token, json::object{}),
+                      200);
         const std::string open = newTask(owner.token, json::object{{"budgetAmount", 20}}, __LINE__);
         GUARD;
         newBid(worker.token, open, 1500, __LINE__);
@@ -1673,7 +1847,8 @@ private slots:
         QCOMPARE(I(j, "stats.contractsAsSeller"), 0LL);
         QCOMPARE(I(j, "stats.reviewCount"), 1LL);
         QCOMPARE(C(j, "stats.averageRating"), 500LL);
-        QVERIFY(isNull(call("GET", "/api/agent/me", m_srv->registerMember("fresh_face").token).json(), "stats.averageRating"));
+        QVERIFY(isNull(call("GET", "/api/agent/me", m_srv->registerMember("fresh_face").token).json(),
+                       "stats.averageRating"));
 
         r = call("GET", "/api/agent/stats", owner.token);
         EXPECT_STATUS(r, 200);
@@ -1704,7 +1879,8 @@ private slots:
         QCOMPARE_STR(S(r.json(), "reviews.1.contractId"), d.contract);
         r = call("GET", "/api/profiles/" + worker.id + "/reviews?limit=1");
         QCOMPARE(N(r.json(), "reviews"), std::size_t(1));
-        r = call("GET", "/api/profiles/" + worker.id + "/reviews?limit=1&cursor=" + S(r.json(), "nextCursor"));
+        r = call("GET",
+                 "/api/profiles/" + worker.id + "/reviews?limit=1&cursor=" + S(r.json(), "nextCursor"));
         QCOMPARE(N(r.json(), "reviews"), std::size_t(1));
         QCOMPARE_STR(S(r.json(), "reviews.0.contractId"), d.contract);
         QVERIFY(isNull(r.json(), "nextCursor"));
@@ -1723,8 +1899,7 @@ private slots:
         std::vector<std::string> order;
         for (int i = 1; i <= 25; ++i) {
             const std::string id = newTask(
-                owner.token,
-                json::object{{"title", "Paged task " + std::to_string(i)}, {"budgetAmount", i}},
+                owner.token, json::object{{"title", "Paged task " + std::to_string(i)}, {"budgetAmount", i}},
                 __LINE__);
             GUARD;
             created.insert(id);
@@ -1737,7 +1912,8 @@ private slots:
         std::vector<std::size_t> pageSizes;
         std::string cursor;
         for (int guard = 0; guard < 10; ++guard) {
-            const auto r = call("GET", "/api/tasks?limit=10" + (cursor.empty() ? std::string() : "&cursor=" + cursor));
+            const auto r =
+                call("GET", "/api/tasks?limit=10" + (cursor.empty() ? std::string() : "&cursor=" + cursor));
             EXPECT_STATUS(r, 200);
             const auto j = r.json();
             pageSizes.push_back(N(j, "tasks"));
@@ -1772,7 +1948,8 @@ private slots:
         long long last = LLONG_MAX;
         bool ordered = true;
         for (int guard = 0; guard < 10; ++guard) {
-            const auto rr = call("GET", "/api/tasks?sort=budget&limit=7" + (cursor.empty() ? std::string() : "&cursor=" + cursor));
+            const auto rr = call("GET", "/api/tasks?sort=budget&limit=7" +
+                                            (cursor.empty() ? std::string() : "&cursor=" + cursor));
             EXPECT_STATUS(rr, 200);
             const auto j = rr.json();
             for (const auto& t : arr(j, "tasks")) {
@@ -1802,7 +1979,8 @@ private slots:
             newBid(bidder.token, order[static_cast<std::size_t>(i) + 20], 100, __LINE__);
             GUARD;
         }
-        QCOMPARE(I(call("GET", "/api/agent/notifications/unread-count", owner.token).json(), "unreadCount"), 3LL);
+        QCOMPARE(I(call("GET", "/api/agent/notifications/unread-count", owner.token).json(), "unreadCount"),
+                 3LL);
         r = call("GET", "/api/agent/notifications?limit=2", owner.token);
         QCOMPARE(N(r.json(), "notifications"), std::size_t(2));
         const std::string firstPageLast = S(r.json(), "notifications.1.id");
@@ -1813,9 +1991,12 @@ private slots:
         r = call("POST", "/api/agent/notifications/read-all", owner.token, json::object{});
         EXPECT_STATUS(r, 200);
         QCOMPARE(I(r.json(), "updated"), 3LL);
-        QCOMPARE(I(call("GET", "/api/agent/notifications/unread-count", owner.token).json(), "unreadCount"), 0LL);
-        QCOMPARE(N(call("GET", "/api/agent/notifications?unreadOnly=1", owner.token).json(), "notifications"), std::size_t(0));
-        QCOMPARE(N(call("GET", "/api/agent/notifications", owner.token).json(), "notifications"), std::size_t(3));
+        QCOMPARE(I(call("GET", "/api/agent/notifications/unread-count", owner.token).json(), "unreadCount"),
+                 0LL);
+        QCOMPARE(N(call("GET", "/api/agent/notifications?unreadOnly=1", owner.token).json(), "notifications"),
+                 std::size_t(0));
+        QCOMPARE(N(call("GET", "/api/agent/notifications", owner.token).json(), "notifications"),
+                 std::size_t(3));
         r = call("POST", "/api/agent/notifications/read-all", owner.token, json::object{});
         QCOMPARE(I(r.json(), "updated"), 0LL);
     }
@@ -1862,7 +2043,8 @@ private slots:
         auto expectRows = [&](const std::vector<Row>& got, const std::vector<Row>& want) {
             bool same = got.size() == want.size();
             for (std::size_t i = 0; same && i < got.size(); ++i)
-                same = got[i].kind == want[i].kind && got[i].amount == want[i].amount && got[i].account == want[i].account;
+                same = got[i].kind == want[i].kind && got[i].amount == want[i].amount &&
+                       got[i].account == want[i].account;
             return same;
         };
 
@@ -1895,14 +2077,16 @@ private slots:
         const auto payoutOnly = rows(worker.token, "?kind=payout");
         QVERIFY2(expectRows(payoutOnly, {{"payout", 14250, "pending"}}), render(payoutOnly).c_str());
         const auto strangerRows = rows(stranger.token, "");
-        QVERIFY2(expectRows(strangerRows, {{"registration_grant", 100000, "available"}}), render(strangerRows).c_str());
+        QVERIFY2(expectRows(strangerRows, {{"registration_grant", 100000, "available"}}),
+                 render(strangerRows).c_str());
 
         // Paged: 2 + 2 + 1, same order.
         std::vector<Row> paged;
         std::string cursor;
         for (int guard = 0; guard < 5; ++guard) {
-            const auto p = call("GET", "/api/agent/wallet/transactions?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor),
-                                owner.token);
+            const auto p = call(
+                "GET", "/api/agent/wallet/transactions?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                owner.token);
             EXPECT_STATUS(p, 200);
             for (const auto& t : arr(p.json(), "transactions"))
                 paged.push_back({S(t, "kind"), C(t, "amount"), S(t, "account")});

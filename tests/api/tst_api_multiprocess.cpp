@@ -4,16 +4,14 @@
 // including per-IP counting behind a trusted proxy (X-Forwarded-For).
 // The claim race and idempotency need PostgreSQL (skipped on SQLite); the rate
 // limits run on both (two processes on one SQLite file share the count too).
-#include "TestServer.h"
-
 #include "Database.h"
+#include "TestServer.h"
 
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -65,8 +63,10 @@ Reply registerRaw(const HttpClient& c, const std::string& handle, const std::vec
     for (const auto& s : skills)
         sk.emplace_back(s);
     return c.call("POST", "/api/agent/register", "",
-                  json::object{{"email", handle + "@example.com"}, {"password", "correct horse battery"},
-                               {"handle", handle}, {"skills", std::move(sk)}},
+                  json::object{{"email", handle + "@example.com"},
+                               {"password", "correct horse battery"},
+                               {"handle", handle},
+                               {"skills", std::move(sk)}},
                   std::move(headers));
 }
 
@@ -98,9 +98,10 @@ public:
     {
         m_proc = std::make_unique<QProcess>();
         m_proc->setProgram(QStringLiteral(TASKDESK_SERVER_BINARY));
-        QStringList args{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                         QStringLiteral("--database"), QString::fromStdString(m_db), QStringLiteral("--threads"),
-                         QStringLiteral("4")};
+        QStringList args{
+            QStringLiteral("serve"),      QStringLiteral("--listen"),   QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--database"), QString::fromStdString(m_db), QStringLiteral("--threads"),
+            QStringLiteral("4")};
         args += extra;
         m_proc->setArguments(args);
         m_proc->setStandardErrorFile(m_log, QIODevice::Append);
@@ -121,7 +122,8 @@ public:
                 }
             }
             if (m_proc->state() == QProcess::NotRunning)
-                return "server exited before listening; stdout: " + seen.toStdString() + "; stderr: " + stderrTail();
+                return "server exited before listening; stdout: " + seen.toStdString() +
+                       "; stderr: " + stderrTail();
             m_proc->waitForReadyRead(200);
         }
         return "server did not report its port within 60 s";
@@ -154,13 +156,17 @@ class ApiMultiprocessTest : public QObject
 private:
     QTemporaryDir m_logs;
 
-    QString logPath(const char* name) const { return m_logs.filePath(QString::fromLatin1(name) + QStringLiteral(".log")); }
+    QString logPath(const char* name) const
+    {
+        return m_logs.filePath(QString::fromLatin1(name) + QStringLiteral(".log"));
+    }
 
 private slots:
     void initTestCase()
     {
         QVERIFY(m_logs.isValid());
-        qInfo("database backend: %s; server logs in %s", TestServer::backendName().c_str(), qPrintable(m_logs.path()));
+        qInfo("database backend: %s; server logs in %s", TestServer::backendName().c_str(),
+              qPrintable(m_logs.path()));
     }
 
     // ------------------------------------------------------------------------------------------
@@ -227,8 +233,9 @@ private slots:
                     const HttpClient& c = i % 2 ? cb : ca;
                     ready.count_down();
                     go.wait();
-                    replies[static_cast<std::size_t>(i)] = c.call("POST", "/api/agent/tasks/" + taskId + "/claim",
-                                                                  agents[static_cast<std::size_t>(i)].token, json::object{});
+                    replies[static_cast<std::size_t>(i)] =
+                        c.call("POST", "/api/agent/tasks/" + taskId + "/claim",
+                               agents[static_cast<std::size_t>(i)].token, json::object{});
                     done[static_cast<std::size_t>(i)] = Clock::now();
                 });
             ready.wait();
@@ -253,26 +260,29 @@ private slots:
             }
             std::sort(lat.begin(), lat.end());
             allRounds.push_back(lat.back());
-            qInfo("two-process claim race round %d: %d x 201 (via process %c), %d x 409; all 40 answered in %.1f ms"
+            qInfo("two-process claim race round %d: %d x 201 (via process %c), %d x 409; all 40 answered in "
+                  "%.1f ms"
                   " (winner %.1f ms, median %.1f ms, fastest %.1f ms)",
                   round, created, winner >= 0 ? (winner % 2 ? 'B' : 'A') : '-', notOpen, lat.back(),
-                  winner >= 0 ? msSince(t0, done[static_cast<std::size_t>(winner)]) : -1.0, lat[lat.size() / 2],
-                  lat.front());
+                  winner >= 0 ? msSince(t0, done[static_cast<std::size_t>(winner)]) : -1.0,
+                  lat[lat.size() / 2], lat.front());
             QVERIFY2(unexpected.empty(), unexpected.c_str());
             QCOMPARE(created, 1);
             QCOMPARE(notOpen, kAgents - 1);
             taskdesk::store::Database store(db.databaseUrl());
             taskdesk::store::Transaction tx(store, taskdesk::store::Transaction::Mode::Read);
-            QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM contracts WHERE task_id = ?", {taskdesk::store::sqlText(taskId)})
+            QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM contracts WHERE task_id = ?",
+                                  {taskdesk::store::sqlText(taskId)})
                          .value_or(-1),
                      std::int64_t(1));
-            QCOMPARE(tx.scalarText("SELECT seller_id FROM contracts WHERE task_id = ?", {taskdesk::store::sqlText(taskId)})
+            QCOMPARE(tx.scalarText("SELECT seller_id FROM contracts WHERE task_id = ?",
+                                   {taskdesk::store::sqlText(taskId)})
                          .value_or(""),
                      agents[static_cast<std::size_t>(winner)].id);
         }
         std::sort(allRounds.begin(), allRounds.end());
-        qInfo("two-process claim race: %d rounds, slowest round %.1f ms, median round %.1f ms", kRounds, allRounds.back(),
-              allRounds[allRounds.size() / 2]);
+        qInfo("two-process claim race: %d rounds, slowest round %.1f ms, median round %.1f ms", kRounds,
+              allRounds.back(), allRounds[allRounds.size() / 2]);
         // The owner paid 5 x 100 into escrow, once each.
         const auto w = ca.call("GET", "/api/agent/wallet", owner.token);
         QCOMPARE(w.status, 200);
@@ -351,7 +361,8 @@ private slots:
         QCOMPARE(w.obj().at("wallet").at("available").to_number<double>(), 1000.0 - kKeys * 50.0);
         const auto mine = ca.call("GET", "/api/agent/tasks?limit=100", owner.token);
         QCOMPARE(mine.obj().at("tasks").as_array().size(), std::size_t(kKeys));
-        qInfo("idempotency across two processes: %d keys, each sent to both at once: %d replayed, %d in progress (409);"
+        qInfo("idempotency across two processes: %d keys, each sent to both at once: %d replayed, %d in "
+              "progress (409);"
               " slowest pair %.1f ms; one task and one charge per key",
               kKeys, replayed, inProgress, worst);
     }
@@ -413,7 +424,8 @@ private slots:
 
         // Behind the trusted proxy (process D trusts 127.0.0.1) the forwarded client is counted:
         // a fresh IP gets its own 5; process C does not trust the header, so there it changes nothing.
-        const std::vector<std::pair<std::string, std::string>> xff{{"X-Forwarded-For", "198.51.100.23, 203.0.113.7"}};
+        const std::vector<std::pair<std::string, std::string>> xff{
+            {"X-Forwarded-For", "198.51.100.23, 203.0.113.7"}};
         QCOMPARE(registerRaw(cc, "rl_xff_c", {}, xff).status, 429);
         int viaProxy = 0;
         for (int i = 0; i < 7; ++i)
@@ -424,9 +436,10 @@ private slots:
         int bids = 0, bidLimited = 0;
         const auto t1 = Clock::now();
         for (int i = 0; i < 22; ++i) {
-            const auto r = (i % 2 ? cd : cc)
-                               .call("POST", "/api/agent/tasks/" + tasks[static_cast<std::size_t>(i)] + "/bids",
-                                     bidder.token, json::object{{"proposedAmount", 1}, {"etaDays", 1}});
+            const auto r =
+                (i % 2 ? cd : cc)
+                    .call("POST", "/api/agent/tasks/" + tasks[static_cast<std::size_t>(i)] + "/bids",
+                          bidder.token, json::object{{"proposedAmount", 1}, {"etaDays", 1}});
             if (r.status == 201)
                 ++bids;
             else if (r.status == 429 && r.headers.count("retry-after"))

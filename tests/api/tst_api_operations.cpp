@@ -1,14 +1,12 @@
 // Operations endpoints: the OpenAPI document generated from the route table,
 // the Prometheus exposition, the agent guide, and the health check.
-#include "TestServer.h"
-
 #include "ApiServer.h"
 #include "Database.h"
 #include "Router.h"
+#include "TestServer.h"
 
 #include <QRegularExpression>
 #include <QTest>
-
 #include <map>
 #include <set>
 #include <thread>
@@ -114,10 +112,12 @@ struct Exposition
 // Parses the text format 0.0.4 strictly enough to catch malformed output.
 Exposition parseExposition(const std::string& text)
 {
-    static const QRegularExpression sample(QStringLiteral(
-        "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\"(,[a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\")*)?\\})? "
-        "(-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|NaN|\\+Inf|-Inf)$"));
-    static const QRegularExpression type(QStringLiteral("^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$"));
+    static const QRegularExpression sample(
+        QStringLiteral("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\"(,[a-zA-"
+                       "Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\")*)?\\})? "
+                       "(-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|NaN|\\+Inf|-Inf)$"));
+    static const QRegularExpression type(
+        QStringLiteral("^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$"));
     static const QRegularExpression help(QStringLiteral("^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*$"));
     Exposition e;
     std::size_t start = 0;
@@ -192,7 +192,8 @@ private slots:
     {
         const auto r = m_srv->client().call("GET", "/api/openapi.json");
         QCOMPARE(r.status, 200);
-        QVERIFY2(r.headers.at("content-type").rfind("application/json", 0) == 0, r.headers.at("content-type").c_str());
+        QVERIFY2(r.headers.at("content-type").rfind("application/json", 0) == 0,
+                 r.headers.at("content-type").c_str());
         const auto doc = r.obj();
         QVERIFY2(!doc.empty(), "the document must parse as a JSON object");
         QVERIFY(str(doc.at("openapi")).rfind("3.", 0) == 0);
@@ -205,7 +206,8 @@ private slots:
         QCOMPARE(str(components.at("securitySchemes").at("bearerAuth").at("scheme")), std::string("bearer"));
 
         // Every (method, path) in the document, checked for shape on the way.
-        static const std::set<std::string> methods{"get", "post", "put", "patch", "delete", "head", "options"};
+        static const std::set<std::string> methods{"get",    "post", "put",    "patch",
+                                                   "delete", "head", "options"};
         std::set<std::pair<std::string, std::string>> documented;
         std::set<std::string> operationIds;
         for (const auto& [path, item] : paths) {
@@ -214,12 +216,14 @@ private slots:
                 const std::string where = std::string(method) + " " + std::string(path);
                 const auto& op = opv.as_object();
                 documented.emplace(std::string(method), std::string(path));
-                QVERIFY2(operationIds.insert(str(op.at("operationId"))).second, ("duplicate operationId: " + where).c_str());
+                QVERIFY2(operationIds.insert(str(op.at("operationId"))).second,
+                         ("duplicate operationId: " + where).c_str());
                 QVERIFY2(op.contains("summary"), where.c_str());
                 QVERIFY2(op.at("security").is_array(), where.c_str());
                 const auto& responses = op.at("responses").as_object();
                 QVERIFY2(responses.contains("500") && responses.contains("429"), where.c_str());
-                QCOMPARE(str(responses.at("500").at("$ref")), std::string("#/components/responses/InternalError"));
+                QCOMPARE(str(responses.at("500").at("$ref")),
+                         std::string("#/components/responses/InternalError"));
                 // Each {param} in the path is declared as a required path parameter.
                 static const QRegularExpression param(QStringLiteral("\\{([^}]+)\\}"));
                 auto it = param.globalMatch(QString::fromStdString(std::string(path)));
@@ -227,8 +231,8 @@ private slots:
                     const std::string name = it.next().captured(1).toStdString();
                     bool declared = false;
                     for (const auto& p : op.at("parameters").as_array())
-                        if (p.as_object().contains("in") && str(p.at("in")) == "path" && str(p.at("name")) == name &&
-                            p.at("required").as_bool())
+                        if (p.as_object().contains("in") && str(p.at("in")) == "path" &&
+                            str(p.at("name")) == name && p.at("required").as_bool())
                             declared = true;
                     QVERIFY2(declared, (where + " lacks path parameter " + name).c_str());
                     QVERIFY2(responses.contains("404"), where.c_str());
@@ -259,7 +263,8 @@ private slots:
                 QVERIFY2(security.empty(), where.c_str());
             } else {
                 QVERIFY2(!security.empty() && security[0].as_object().contains("bearerAuth"), where.c_str());
-                QCOMPARE(str(op.at("responses").at("401").at("$ref")), std::string("#/components/responses/Unauthorized"));
+                QCOMPARE(str(op.at("responses").at("401").at("$ref")),
+                         std::string("#/components/responses/Unauthorized"));
             }
             QVERIFY2(op.at("responses").as_object().contains(std::to_string(route.status)), where.c_str());
         }
@@ -274,9 +279,12 @@ private slots:
         QVERIFY2(first.badLines.empty(), first.badLines.empty() ? "" : first.badLines.front().c_str());
         QCOMPARE(first.types["taskdesk_http_requests_total"], std::string("counter"));
         QCOMPARE(first.types["taskdesk_http_request_duration_seconds"], std::string("histogram"));
-        const std::string healthKey = "taskdesk_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}";
-        const std::string missingKey = "taskdesk_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"}";
-        const std::string taskKey = "taskdesk_http_requests_total{route=\"/api/tasks/:id\",method=\"GET\",status=\"404\"}";
+        const std::string healthKey =
+            "taskdesk_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}";
+        const std::string missingKey =
+            "taskdesk_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"}";
+        const std::string taskKey =
+            "taskdesk_http_requests_total{route=\"/api/tasks/:id\",method=\"GET\",status=\"404\"}";
         const double health0 = first.samples.count(healthKey) ? first.samples[healthKey] : 0;
 
         auto c = m_srv->client();
@@ -292,15 +300,22 @@ private slots:
         QCOMPARE(second.samples[missingKey], 1.0);
         QCOMPARE(second.samples[taskKey], 1.0);
         // Unknown methods are folded into one label value.
-        QCOMPARE(second.samples["taskdesk_http_requests_total{route=\"unmatched\",method=\"OTHER\",status=\"404\"}"], 1.0);
+        QCOMPARE(
+            second
+                .samples["taskdesk_http_requests_total{route=\"unmatched\",method=\"OTHER\",status=\"404\"}"],
+            1.0);
         // The scrape before counts too.
-        QVERIFY(second.samples["taskdesk_http_requests_total{route=\"/metrics\",method=\"GET\",status=\"200\"}"] >= 1);
+        QVERIFY(
+            second
+                .samples["taskdesk_http_requests_total{route=\"/metrics\",method=\"GET\",status=\"200\"}"] >=
+            1);
 
         // The histogram: cumulative buckets, +Inf equal to _count, the listed bounds.
         const std::string h = "taskdesk_http_request_duration_seconds";
         const std::string labels = "route=\"/healthz\",method=\"GET\"";
         double previous = 0;
-        for (const char* le : {"0.001", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5"}) {
+        for (const char* le :
+             {"0.001", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5"}) {
             const std::string key = h + "_bucket{" + labels + ",le=\"" + le + "\"}";
             QVERIFY2(second.samples.count(key), key.c_str());
             QVERIFY(second.samples[key] >= previous);
@@ -339,22 +354,28 @@ private slots:
         // The backlog is the outbox's undelivered rows when the webhooks area has one, else 0.
         long long backlog = 0;
         {
-            taskdesk::store::Transaction tx(m_srv->server().platform().db, taskdesk::store::Transaction::Mode::Read);
+            taskdesk::store::Transaction tx(m_srv->server().platform().db,
+                                            taskdesk::store::Transaction::Mode::Read);
             const bool sqlite = tx.backend() == taskdesk::store::Backend::Sqlite;
             const auto exists = tx.scalarInt(
-                sqlite ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'webhook_deliveries'"
-                       : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'webhook_deliveries'"
-                         " AND table_schema = current_schema()");
+                sqlite
+                    ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                      "'webhook_deliveries'"
+                    : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'webhook_deliveries'"
+                      " AND table_schema = current_schema()");
             if (exists.value_or(0) > 0)
-                backlog = tx.scalarInt("SELECT COUNT(*) FROM webhook_deliveries WHERE status IN ('pending', 'sending')")
-                              .value_or(0);
+                backlog =
+                    tx.scalarInt(
+                          "SELECT COUNT(*) FROM webhook_deliveries WHERE status IN ('pending', 'sending')")
+                        .value_or(0);
         }
         QCOMPARE(e.samples["taskdesk_webhook_backlog"], static_cast<double>(backlog));
     }
 
     void metricsUnderConcurrency()
     {
-        const std::string key = "taskdesk_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}";
+        const std::string key =
+            "taskdesk_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}";
         auto before = scrape();
         const double base = before.samples.count(key) ? before.samples[key] : 0;
         const std::uint16_t port = m_srv->port();
@@ -378,15 +399,33 @@ private slots:
     {
         const auto r = m_srv->client().request("GET", "/skill.md");
         QCOMPARE(r.status, 200);
-        QVERIFY2(r.headers.at("content-type").rfind("text/markdown", 0) == 0, r.headers.at("content-type").c_str());
+        QVERIFY2(r.headers.at("content-type").rfind("text/markdown", 0) == 0,
+                 r.headers.at("content-type").c_str());
         QVERIFY(r.body.rfind("---\n", 0) == 0);
-        for (const char* needle :
-             {"# TaskDesk", "POST /api/agent/register", "/api/agent/login", "Authorization: Bearer", "tokenScopes",
-              "/api/tasks", "/api/agent/tasks/TASK_ID/bids", "/api/agent/tasks/TASK_ID/claim",
-              "/api/agent/tasks/TASK_ID/submissions", "/api/agent/contracts/CONTRACT_ID/submissions",
-              "/api/agent/contracts/CONTRACT_ID/decision", "/api/agent/files", "X-File-Name", "attachments",
-              "/api/agent/notifications/unread-count", "/api/agent/events", "Idempotency-Key",
-              "IDEMPOTENCY_MISMATCH", "Retry-After", "429", "CREDITS", "escrow", "MISSING_SCOPE", "/api/openapi.json"}) {
+        for (const char* needle : {"# TaskDesk",
+                                   "POST /api/agent/register",
+                                   "/api/agent/login",
+                                   "Authorization: Bearer",
+                                   "tokenScopes",
+                                   "/api/tasks",
+                                   "/api/agent/tasks/TASK_ID/bids",
+                                   "/api/agent/tasks/TASK_ID/claim",
+                                   "/api/agent/tasks/TASK_ID/submissions",
+                                   "/api/agent/contracts/CONTRACT_ID/submissions",
+                                   "/api/agent/contracts/CONTRACT_ID/decision",
+                                   "/api/agent/files",
+                                   "X-File-Name",
+                                   "attachments",
+                                   "/api/agent/notifications/unread-count",
+                                   "/api/agent/events",
+                                   "Idempotency-Key",
+                                   "IDEMPOTENCY_MISMATCH",
+                                   "Retry-After",
+                                   "429",
+                                   "CREDITS",
+                                   "escrow",
+                                   "MISSING_SCOPE",
+                                   "/api/openapi.json"}) {
             QVERIFY2(r.body.find(needle) != std::string::npos, needle);
         }
         // Every endpoint the guide names in a METHOD /path line is one the server serves.

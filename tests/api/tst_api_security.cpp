@@ -18,21 +18,18 @@
 //     keys, eight concurrent twins, and scope checks on replay.
 //  4. Rate limits (registration, login, bids).
 //  5. Registration and login.
+#include "Clock.h"
 #include "Database.h"
 #include "JsonPath.h"
 #include "TestServer.h"
 
-#include "Clock.h"
-
 #include <QTest>
-
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <climits>
 #include <cmath>
@@ -101,35 +98,71 @@ const std::vector<std::pair<std::string, std::string>> kRoutesWithIds = {
 // Every authenticated (AuthMode::Required) route in ApiRoutes.cpp with the scope the
 // contract gives it; narrowedTokenScopes() probes each one with a tasks:read token.
 const std::vector<std::pair<std::string, std::string>> kRequiredRoutes = {
-    {"GET", "/api/agent/me"}, {"PATCH", "/api/agent/me"}, {"GET", "/api/agent/me/tokens"},
-    {"POST", "/api/agent/me/tokens"}, {"DELETE", "/api/agent/me/tokens/:id"}, {"GET", "/api/agent/me/payout-methods"},
-    {"POST", "/api/agent/me/payout-methods"}, {"PATCH", "/api/agent/me/payout-methods/:id"},
-    {"DELETE", "/api/agent/me/payout-methods/:id"}, {"GET", "/api/agent/me/keys"}, {"POST", "/api/agent/me/keys"},
-    {"DELETE", "/api/agent/me/keys/:id"}, {"POST", "/api/agent/heartbeat"}, {"GET", "/api/agent/stats"},
-    {"GET", "/api/agent/wallet"}, {"GET", "/api/agent/wallet/transactions"}, {"GET", "/api/support/ledger/verify"},
-    {"PATCH", "/api/tasks/:id"}, {"POST", "/api/agent/tasks"}, {"GET", "/api/agent/tasks"},
-    {"GET", "/api/agent/tasks/:id"}, {"POST", "/api/agent/tasks/:id/cancel"}, {"POST", "/api/agent/tasks/:id/split"},
-    {"GET", "/api/agent/tasks/:id/comments"}, {"POST", "/api/agent/tasks/:id/comments"},
-    {"POST", "/api/agent/tasks/:id/claim"}, {"GET", "/api/agent/tasks/:id/applications"},
+    {"GET", "/api/agent/me"},
+    {"PATCH", "/api/agent/me"},
+    {"GET", "/api/agent/me/tokens"},
+    {"POST", "/api/agent/me/tokens"},
+    {"DELETE", "/api/agent/me/tokens/:id"},
+    {"GET", "/api/agent/me/payout-methods"},
+    {"POST", "/api/agent/me/payout-methods"},
+    {"PATCH", "/api/agent/me/payout-methods/:id"},
+    {"DELETE", "/api/agent/me/payout-methods/:id"},
+    {"GET", "/api/agent/me/keys"},
+    {"POST", "/api/agent/me/keys"},
+    {"DELETE", "/api/agent/me/keys/:id"},
+    {"POST", "/api/agent/heartbeat"},
+    {"GET", "/api/agent/stats"},
+    {"GET", "/api/agent/wallet"},
+    {"GET", "/api/agent/wallet/transactions"},
+    {"GET", "/api/support/ledger/verify"},
+    {"PATCH", "/api/tasks/:id"},
+    {"POST", "/api/agent/tasks"},
+    {"GET", "/api/agent/tasks"},
+    {"GET", "/api/agent/tasks/:id"},
+    {"POST", "/api/agent/tasks/:id/cancel"},
+    {"POST", "/api/agent/tasks/:id/split"},
+    {"GET", "/api/agent/tasks/:id/comments"},
+    {"POST", "/api/agent/tasks/:id/comments"},
+    {"POST", "/api/agent/tasks/:id/claim"},
+    {"GET", "/api/agent/tasks/:id/applications"},
     {"POST", "/api/agent/tasks/:id/applications/:appId/approve"},
-    {"POST", "/api/agent/tasks/:id/applications/:appId/reject"}, {"POST", "/api/agent/tasks/:id/submissions"},
-    {"GET", "/api/agent/tasks/:id/submissions"}, {"POST", "/api/agent/tasks/:id/submissions/:subId/decision"},
-    {"POST", "/api/agent/tasks/:id/bids"}, {"GET", "/api/agent/tasks/:id/bids"}, {"GET", "/api/agent/bids"},
-    {"GET", "/api/agent/bids/:id"}, {"PATCH", "/api/agent/bids/:id"}, {"GET", "/api/agent/bids/:id/counter-offers"},
-    {"POST", "/api/agent/bids/:id/counter-offers"}, {"PATCH", "/api/agent/bids/:id/counter-offers/:coId"},
+    {"POST", "/api/agent/tasks/:id/applications/:appId/reject"},
+    {"POST", "/api/agent/tasks/:id/submissions"},
+    {"GET", "/api/agent/tasks/:id/submissions"},
+    {"POST", "/api/agent/tasks/:id/submissions/:subId/decision"},
+    {"POST", "/api/agent/tasks/:id/bids"},
+    {"GET", "/api/agent/tasks/:id/bids"},
+    {"GET", "/api/agent/bids"},
+    {"GET", "/api/agent/bids/:id"},
+    {"PATCH", "/api/agent/bids/:id"},
+    {"GET", "/api/agent/bids/:id/counter-offers"},
+    {"POST", "/api/agent/bids/:id/counter-offers"},
+    {"PATCH", "/api/agent/bids/:id/counter-offers/:coId"},
     {"POST", "/api/agent/bids/:id/counter-offers/:coId/accept"},
-    {"POST", "/api/agent/bids/:id/counter-offers/:coId/reject"}, {"POST", "/api/agent/contracts"},
-    {"GET", "/api/agent/contracts"}, {"GET", "/api/agent/contracts/:id"}, {"POST", "/api/agent/contracts/:id/submissions"},
-    {"GET", "/api/agent/contracts/:id/submissions"}, {"POST", "/api/agent/contracts/:id/decision"},
-    {"POST", "/api/agent/contracts/:id/reviews"}, {"GET", "/api/agent/contracts/:id/reviews"},
-    {"POST", "/api/agent/contracts/:id/cancellation"}, {"GET", "/api/agent/notifications"},
-    {"GET", "/api/agent/notifications/unread-count"}, {"POST", "/api/agent/notifications/read-all"},
+    {"POST", "/api/agent/bids/:id/counter-offers/:coId/reject"},
+    {"POST", "/api/agent/contracts"},
+    {"GET", "/api/agent/contracts"},
+    {"GET", "/api/agent/contracts/:id"},
+    {"POST", "/api/agent/contracts/:id/submissions"},
+    {"GET", "/api/agent/contracts/:id/submissions"},
+    {"POST", "/api/agent/contracts/:id/decision"},
+    {"POST", "/api/agent/contracts/:id/reviews"},
+    {"GET", "/api/agent/contracts/:id/reviews"},
+    {"POST", "/api/agent/contracts/:id/cancellation"},
+    {"GET", "/api/agent/notifications"},
+    {"GET", "/api/agent/notifications/unread-count"},
+    {"POST", "/api/agent/notifications/read-all"},
     {"POST", "/api/agent/notifications/:id/read"},
     // registerConversationRoutes() and registerEventRoutes()
-    {"GET", "/api/agent/bids/:id/messages"}, {"POST", "/api/agent/bids/:id/messages"},
-    {"GET", "/api/agent/contracts/:id/messages"}, {"POST", "/api/agent/contracts/:id/messages"},
-    {"GET", "/api/agent/messages"}, {"POST", "/api/agent/messages"}, {"GET", "/api/agent/threads"},
-    {"POST", "/api/agent/threads/read"}, {"GET", "/api/agent/events"},
+    {"GET", "/api/agent/bids/:id/messages"},
+    {"POST", "/api/agent/bids/:id/messages"},
+    {"GET", "/api/agent/contracts/:id/messages"},
+    {"POST", "/api/agent/contracts/:id/messages"},
+    {"GET", "/api/agent/messages"},
+    {"POST", "/api/agent/messages"},
+    {"GET", "/api/agent/threads"},
+    {"POST", "/api/agent/threads/read"},
+    {"GET", "/api/agent/events"},
 };
 
 constexpr const char* kPassword = "correct horse battery";
@@ -280,20 +313,22 @@ std::string quoted(const std::string& s)
 
 } // namespace
 
-#define GUARD                                                                                                          \
-    if (QTest::currentTestFailed())                                                                                    \
+#define GUARD                                                                                                \
+    if (QTest::currentTestFailed())                                                                          \
     return
-#define EXPECT_STATUS(r, code)                                                                                         \
-    do {                                                                                                               \
-        const Reply& rs_ = (r);                                                                                        \
-        QVERIFY2(rs_.status == (code), ("expected HTTP " + std::to_string(code) + ", got " + brief(rs_)).c_str());      \
+#define EXPECT_STATUS(r, code)                                                                               \
+    do {                                                                                                     \
+        const Reply& rs_ = (r);                                                                              \
+        QVERIFY2(rs_.status == (code),                                                                       \
+                 ("expected HTTP " + std::to_string(code) + ", got " + brief(rs_)).c_str());                 \
     } while (0)
-#define EXPECT_ERROR(r, code, machine)                                                                                 \
-    do {                                                                                                               \
-        const Reply& r_ = (r);                                                                                         \
-        EXPECT_STATUS(r_, code);                                                                                       \
-        QVERIFY2(codeOf(r_) == (machine), ("expected code " + std::string(machine) + ", got " + brief(r_)).c_str());   \
-        QVERIFY2(shapeProblem(r_).empty(), (shapeProblem(r_) + ": " + brief(r_)).c_str());                             \
+#define EXPECT_ERROR(r, code, machine)                                                                       \
+    do {                                                                                                     \
+        const Reply& r_ = (r);                                                                               \
+        EXPECT_STATUS(r_, code);                                                                             \
+        QVERIFY2(codeOf(r_) == (machine),                                                                    \
+                 ("expected code " + std::string(machine) + ", got " + brief(r_)).c_str());                  \
+        QVERIFY2(shapeProblem(r_).empty(), (shapeProblem(r_) + ": " + brief(r_)).c_str());                   \
     } while (0)
 
 class ApiSecurityTest : public QObject
@@ -311,8 +346,8 @@ private:
     }
 
     // A request with a raw body (sent as application/json).
-    Reply raw(const std::string& method, const std::string& target, const std::string& token, const std::string& body,
-              Headers headers = {})
+    Reply raw(const std::string& method, const std::string& target, const std::string& token,
+              const std::string& body, Headers headers = {})
     {
         if (!token.empty())
             headers.emplace_back("Authorization", "Bearer " + token);
@@ -373,21 +408,28 @@ private:
         const std::string& W = w.worker.token;
         const std::string& M = w.mallory.token;
 
-        w.ownerTokId = must(call("POST", "/api/agent/me/tokens", O, json::object{{"name", "ci-secret-token"}}), 201,
-                            "token.id", "owner token");
-        w.workerTokId = must(call("POST", "/api/agent/me/tokens", W, json::object{{"name", "worker-secret-token"}}), 201,
-                             "token.id", "worker token");
+        w.ownerTokId =
+            must(call("POST", "/api/agent/me/tokens", O, json::object{{"name", "ci-secret-token"}}), 201,
+                 "token.id", "owner token");
+        w.workerTokId =
+            must(call("POST", "/api/agent/me/tokens", W, json::object{{"name", "worker-secret-token"}}), 201,
+                 "token.id", "worker token");
         w.ownerKeyId = must(call("POST", "/api/agent/me/keys", O,
-                                 json::object{{"label", "owner-secret-key"}, {"purpose", "encryption"},
-                                              {"algorithm", "x25519"}, {"publicKey", kPublicKey}}),
+                                 json::object{{"label", "owner-secret-key"},
+                                              {"purpose", "encryption"},
+                                              {"algorithm", "x25519"},
+                                              {"publicKey", kPublicKey}}),
                             201, "key.id", "owner key");
         w.ownerPayId = must(call("POST", "/api/agent/me/payout-methods", O,
-                                 json::object{{"denomination", "USDC"}, {"network", "base"},
+                                 json::object{{"denomination", "USDC"},
+                                              {"network", "base"},
                                               {"address", "0xOWNERSECRETADDRESS77"}}),
                             201, "payoutMethod.id", "owner payout");
         w.workerPayId = must(call("POST", "/api/agent/me/payout-methods", W,
-                                  json::object{{"denomination", "USDC"}, {"network", "base"},
-                                               {"address", "0xWORKERSECRETADDRESS99"}, {"memo", "worker-secret-memo"}}),
+                                  json::object{{"denomination", "USDC"},
+                                               {"network", "base"},
+                                               {"address", "0xWORKERSECRETADDRESS99"},
+                                               {"memo", "worker-secret-memo"}}),
                              201, "payoutMethod.id", "worker payout");
 
         auto credits = [](double amount, json::object extra = {}) {
@@ -400,19 +442,24 @@ private:
         w.tUnl = newTask(O, "Bravo unlisted gadget", credits(181.11, {{"visibility", "unlisted"}}));
         w.tPub2 = newTask(O, "Charlie public counter", credits(92.47));
         w.tUnl2 = newTask(O, "Delta unlisted counter", credits(88.19, {{"visibility", "unlisted"}}));
-        w.tClaimPub = newTask(O, "Echo public claim",
-                              credits(65.65, {{"mode", "claim"}, {"requireApproval", true}, {"skillsTags", docs}}));
+        w.tClaimPub =
+            newTask(O, "Echo public claim",
+                    credits(65.65, {{"mode", "claim"}, {"requireApproval", true}, {"skillsTags", docs}}));
         w.tClaimUnl = newTask(O, "Foxtrot unlisted claim",
-                              credits(66.66, {{"mode", "claim"}, {"requireApproval", true}, {"skillsTags", docs},
+                              credits(66.66, {{"mode", "claim"},
+                                              {"requireApproval", true},
+                                              {"skillsTags", docs},
                                               {"visibility", "unlisted"}}));
         w.tOpenPub = newTask(O, "Golf public open", credits(74.44, {{"mode", "open"}, {"skillsTags", docs}}));
-        w.tOpenUnl = newTask(O, "Hotel unlisted open",
-                             credits(73.33, {{"mode", "open"}, {"skillsTags", docs}, {"visibility", "unlisted"}}));
+        w.tOpenUnl =
+            newTask(O, "Hotel unlisted open",
+                    credits(73.33, {{"mode", "open"}, {"skillsTags", docs}, {"visibility", "unlisted"}}));
 
         auto bid = [&](const std::string& task, double amount, const std::string& approach) {
-            return must(call("POST", "/api/agent/tasks/" + task + "/bids", W,
-                             json::object{{"proposedAmount", amount}, {"etaDays", 3}, {"approach", approach}}),
-                        201, "bid.id", "bid on " + task);
+            return must(
+                call("POST", "/api/agent/tasks/" + task + "/bids", W,
+                     json::object{{"proposedAmount", amount}, {"etaDays", 3}, {"approach", approach}}),
+                201, "bid.id", "bid on " + task);
         };
         w.bPub = bid(w.tPub, 151.29, "approach-secret-pub");
         w.bUnl = bid(w.tUnl, 161.17, "approach-secret-unl");
@@ -424,11 +471,13 @@ private:
         w.coUnl2 = must(call("POST", "/api/agent/bids/" + w.bUnl2 + "/counter-offers", O,
                              json::object{{"proposedAmount", 71.17}, {"message", "counter-secret-unl2"}}),
                         201, "counterOffer.id", "counter-offer unl2");
-        w.cPub = must(call("POST", "/api/agent/contracts", O, json::object{{"taskId", w.tPub}, {"bidId", w.bPub}}), 201,
-                      "contract.id", "hire pub");
-        w.cUnl = must(call("POST", "/api/agent/contracts", O,
-                           json::object{{"taskId", w.tUnl}, {"bidId", w.bUnl}, {"payoutMethodId", w.workerPayId}}),
-                      201, "contract.id", "hire unl");
+        w.cPub =
+            must(call("POST", "/api/agent/contracts", O, json::object{{"taskId", w.tPub}, {"bidId", w.bPub}}),
+                 201, "contract.id", "hire pub");
+        w.cUnl =
+            must(call("POST", "/api/agent/contracts", O,
+                      json::object{{"taskId", w.tUnl}, {"bidId", w.bUnl}, {"payoutMethodId", w.workerPayId}}),
+                 201, "contract.id", "hire unl");
         w.subCPub = must(call("POST", "/api/agent/contracts/" + w.cPub + "/submissions", W,
                               json::object{{"deliverableUrl", "https://example.com/deliv-secret-pub"},
                                            {"summaryText", "summary-secret-pub"}}),
@@ -446,17 +495,20 @@ private:
         w.appUnl = must(call("POST", "/api/agent/tasks/" + w.tClaimUnl + "/claim", W,
                              json::object{{"message", "application-secret-unl"}}),
                         201, "application.id", "apply unl");
-        w.subOpenPub = must(call("POST", "/api/agent/tasks/" + w.tOpenPub + "/submissions", W,
-                                 json::object{{"summaryText", "open-secret-pub"}, {"output", "open-output-secret-pub"}}),
-                            201, "submission.id", "open submit pub");
-        w.subOpenUnl = must(call("POST", "/api/agent/tasks/" + w.tOpenUnl + "/submissions", W,
-                                 json::object{{"summaryText", "open-secret-unl"}, {"output", "open-output-secret-unl"}}),
-                            201, "submission.id", "open submit unl");
+        w.subOpenPub =
+            must(call("POST", "/api/agent/tasks/" + w.tOpenPub + "/submissions", W,
+                      json::object{{"summaryText", "open-secret-pub"}, {"output", "open-output-secret-pub"}}),
+                 201, "submission.id", "open submit pub");
+        w.subOpenUnl =
+            must(call("POST", "/api/agent/tasks/" + w.tOpenUnl + "/submissions", W,
+                      json::object{{"summaryText", "open-secret-unl"}, {"output", "open-output-secret-unl"}}),
+                 201, "submission.id", "open submit unl");
         must(call("POST", "/api/agent/tasks/" + w.tUnl + "/comments", O,
                   json::object{{"body", "comment-secret-unlisted"}}),
              201, "comment.id", "comment unl");
         // private threads: a bid thread, a contract thread and a direct conversation
-        must(call("POST", "/api/agent/bids/" + w.bPub2 + "/messages", O, json::object{{"body", "bidmsg-secret-pub2"}}),
+        must(call("POST", "/api/agent/bids/" + w.bPub2 + "/messages", O,
+                  json::object{{"body", "bidmsg-secret-pub2"}}),
              201, "", "bid message");
         must(call("POST", "/api/agent/contracts/" + w.cUnl + "/messages", W,
                   json::object{{"body", "ctrmsg-secret-unl"}}),
@@ -497,10 +549,11 @@ private:
         w.ownerNtf = ntfIds(O);
         w.workerNtf = ntfIds(W);
 
-        w.foreignIds = {w.owner.id, w.worker.id, w.ownerTokId, w.workerTokId, w.ownerKeyId, w.ownerPayId,
-                        w.workerPayId, w.tPub, w.tUnl, w.tPub2, w.tUnl2, w.tClaimPub, w.tClaimUnl, w.tOpenPub,
-                        w.tOpenUnl, w.bPub, w.bUnl, w.bPub2, w.bUnl2, w.coPub2, w.coUnl2, w.cPub, w.cUnl,
-                        w.subCPub, w.subCUnl, w.subOpenPub, w.subOpenUnl, w.appPub, w.appUnl};
+        w.foreignIds = {w.owner.id,    w.worker.id,  w.ownerTokId, w.workerTokId, w.ownerKeyId, w.ownerPayId,
+                        w.workerPayId, w.tPub,       w.tUnl,       w.tPub2,       w.tUnl2,      w.tClaimPub,
+                        w.tClaimUnl,   w.tOpenPub,   w.tOpenUnl,   w.bPub,        w.bUnl,       w.bPub2,
+                        w.bUnl2,       w.coPub2,     w.coUnl2,     w.cPub,        w.cUnl,       w.subCPub,
+                        w.subCUnl,     w.subOpenPub, w.subOpenUnl, w.appPub,      w.appUnl};
         for (const auto& n : w.ownerNtf)
             w.foreignIds.push_back(n);
         for (const auto& n : w.workerNtf)
@@ -508,17 +561,18 @@ private:
         for (const auto& t : w.ownerThreads)
             w.foreignIds.push_back(t);
 
-        w.privateSecrets = {w.owner.email, w.worker.email, "0xOWNERSECRETADDRESS77", "0xWORKERSECRETADDRESS99",
-                            "worker-secret-memo", w.ownerTokId, w.workerTokId, "ci-secret-token", "worker-secret-token",
-                            w.ownerKeyId, kPublicKey, "owner-secret-key", w.ownerPayId, w.workerPayId,
-                            // unlisted tasks: ids, titles, budgets
-                            w.tUnl, w.tUnl2, w.tClaimUnl, w.tOpenUnl, "Bravo unlisted gadget", "Delta unlisted counter",
-                            "Foxtrot unlisted claim", "Hotel unlisted open", "181.11", "88.19", "66.66", "73.33",
-                            // bids, counter-offers, contracts, submissions, applications, comments
-                            w.bPub, w.bUnl, w.bPub2, w.bUnl2, "151.29", "161.17", "81.23", "77.31", "approach-secret",
-                            w.coPub2, w.coUnl2, "71.13", "71.17", "counter-secret", w.cUnl, w.subCPub, w.subCUnl,
-                            w.subOpenPub, w.subOpenUnl, "secret-pub", "secret-unl", "deliv-secret", w.appPub, w.appUnl,
-                            "application-secret", "comment-secret", "bidmsg-secret", "ctrmsg-secret", "dm-secret"};
+        w.privateSecrets = {
+            w.owner.email, w.worker.email, "0xOWNERSECRETADDRESS77", "0xWORKERSECRETADDRESS99",
+            "worker-secret-memo", w.ownerTokId, w.workerTokId, "ci-secret-token", "worker-secret-token",
+            w.ownerKeyId, kPublicKey, "owner-secret-key", w.ownerPayId, w.workerPayId,
+            // unlisted tasks: ids, titles, budgets
+            w.tUnl, w.tUnl2, w.tClaimUnl, w.tOpenUnl, "Bravo unlisted gadget", "Delta unlisted counter",
+            "Foxtrot unlisted claim", "Hotel unlisted open", "181.11", "88.19", "66.66", "73.33",
+            // bids, counter-offers, contracts, submissions, applications, comments
+            w.bPub, w.bUnl, w.bPub2, w.bUnl2, "151.29", "161.17", "81.23", "77.31", "approach-secret",
+            w.coPub2, w.coUnl2, "71.13", "71.17", "counter-secret", w.cUnl, w.subCPub, w.subCUnl,
+            w.subOpenPub, w.subOpenUnl, "secret-pub", "secret-unl", "deliv-secret", w.appPub, w.appUnl,
+            "application-secret", "comment-secret", "bidmsg-secret", "ctrmsg-secret", "dm-secret"};
         for (const auto& t : w.ownerThreads)
             w.privateSecrets.push_back(t);
         for (const auto& n : w.ownerNtf)
@@ -526,12 +580,12 @@ private:
         for (const auto& n : w.workerNtf)
             w.privateSecrets.push_back(n);
         w.secrets = w.privateSecrets;
-        for (const std::string& s : {w.owner.id, w.worker.id, w.tPub, w.tPub2, w.tClaimPub, w.tOpenPub, w.cPub,
-                                    std::string("Alpha public widget"), std::string("Charlie public counter"),
-                                    std::string("Echo public claim"), std::string("Golf public open"),
-                                    std::string("173.37"), std::string("92.47"), std::string("65.65"),
-                                    std::string("74.44"), std::string("owner_sec"), std::string("worker_sec"),
-                                    std::string("Solid work")})
+        for (const std::string& s :
+             {w.owner.id, w.worker.id, w.tPub, w.tPub2, w.tClaimPub, w.tOpenPub, w.cPub,
+              std::string("Alpha public widget"), std::string("Charlie public counter"),
+              std::string("Echo public claim"), std::string("Golf public open"), std::string("173.37"),
+              std::string("92.47"), std::string("65.65"), std::string("74.44"), std::string("owner_sec"),
+              std::string("worker_sec"), std::string("Solid work")})
             w.secrets.push_back(s);
     }
 
@@ -574,7 +628,8 @@ private:
         std::vector<std::pair<std::string, std::string>> out;
         for (const auto& [tok, target] : targets) {
             const auto r = call("GET", target, tok);
-            out.emplace_back(target, std::to_string(r.status) + " " + json::serialize(stripVolatile(r.json())));
+            out.emplace_back(target,
+                             std::to_string(r.status) + " " + json::serialize(stripVolatile(r.json())));
         }
         out.emplace_back("ledger transfers", std::to_string(m_srv->ledger().transfers));
         return out;
@@ -595,18 +650,17 @@ private:
     struct Probe
     {
         using Check = std::function<std::string(const json::value&)>;
-        Probe(std::string m, std::string pat, std::string p, json::value b = nullptr, int e = 404, std::string c = {},
-              bool pub = false, Check chk = {})
-            : method(std::move(m)), pattern(std::move(pat)), path(std::move(p)), body(std::move(b)), expect(e),
-              code(std::move(c)), publicRead(pub), check(std::move(chk))
-        {
-        }
+        Probe(std::string m, std::string pat, std::string p, json::value b = nullptr, int e = 404,
+              std::string c = {}, bool pub = false, Check chk = {})
+            : method(std::move(m)), pattern(std::move(pat)), path(std::move(p)), body(std::move(b)),
+              expect(e), code(std::move(c)), publicRead(pub), check(std::move(chk))
+        {}
         std::string method, pattern, path;
         json::value body;
-        int expect;          // the status the contract gives mallory
-        std::string code;    // the machine code, when it matters
-        bool publicRead;     // a read the contract allows anyone: checked for private data only
-        Check check;         // extra check on an allowed read; "" = fine
+        int expect;       // the status the contract gives mallory
+        std::string code; // the machine code, when it matters
+        bool publicRead;  // a read the contract allows anyone: checked for private data only
+        Check check;      // extra check on an allowed read; "" = fine
     };
 
 private slots:
@@ -673,21 +727,27 @@ private slots:
             // public profile reads: allowed, but never private data
             {"GET", "/api/profiles/:id", "/api/profiles/" + w.worker.id, nullptr, 200, "", true, noEmail},
             {"GET", "/api/profiles/:id", "/api/profiles/" + w.owner.id, nullptr, 200, "", true, noEmail},
-            {"GET", "/api/profiles/:id/reviews", "/api/profiles/" + w.worker.id + "/reviews", nullptr, 200, "", true},
-            {"GET", "/api/profiles/:id/payout-methods", "/api/profiles/" + w.worker.id + "/payout-methods", nullptr,
-             200, "", true},
+            {"GET", "/api/profiles/:id/reviews", "/api/profiles/" + w.worker.id + "/reviews", nullptr, 200,
+             "", true},
+            {"GET", "/api/profiles/:id/payout-methods", "/api/profiles/" + w.worker.id + "/payout-methods",
+             nullptr, 200, "", true},
             // tasks
             {"GET", "/api/tasks/:id", "/api/tasks/" + w.tPub, nullptr, 200, "", true},
             {"GET", "/api/tasks/:id", "/api/tasks/" + w.tUnl},
             {"GET", "/api/tasks/:id", "/api/tasks/" + w.tClaimUnl},
-            {"PATCH", "/api/tasks/:id", "/api/tasks/" + w.tPub2, json::object{{"title", "Pwned by mallory"}}, 403},
+            {"PATCH", "/api/tasks/:id", "/api/tasks/" + w.tPub2, json::object{{"title", "Pwned by mallory"}},
+             403},
             {"PATCH", "/api/tasks/:id", "/api/tasks/" + w.tUnl2, json::object{{"title", "Pwned by mallory"}}},
-            {"GET", "/api/agent/tasks/:id", "/api/agent/tasks/" + w.tPub, nullptr, 200, "", true, noOwnerExtras},
-            {"GET", "/api/agent/tasks/:id", "/api/agent/tasks/" + w.tPub2, nullptr, 200, "", true, noOwnerExtras},
+            {"GET", "/api/agent/tasks/:id", "/api/agent/tasks/" + w.tPub, nullptr, 200, "", true,
+             noOwnerExtras},
+            {"GET", "/api/agent/tasks/:id", "/api/agent/tasks/" + w.tPub2, nullptr, 200, "", true,
+             noOwnerExtras},
             {"GET", "/api/agent/tasks/:id", "/api/agent/tasks/" + w.tUnl},
             {"GET", "/api/agent/tasks/:id", "/api/agent/tasks/" + w.tOpenUnl},
-            {"POST", "/api/agent/tasks/:id/cancel", "/api/agent/tasks/" + w.tPub2 + "/cancel", json::object{}, 403},
-            {"POST", "/api/agent/tasks/:id/cancel", "/api/agent/tasks/" + w.tUnl2 + "/cancel", json::object{}},
+            {"POST", "/api/agent/tasks/:id/cancel", "/api/agent/tasks/" + w.tPub2 + "/cancel", json::object{},
+             403},
+            {"POST", "/api/agent/tasks/:id/cancel", "/api/agent/tasks/" + w.tUnl2 + "/cancel",
+             json::object{}},
             {"POST", "/api/agent/tasks/:id/split", "/api/agent/tasks/" + w.tOpenPub + "/split",
              json::object{{"subtasks", json::array{json::object{{"title", "Stolen part"},
                                                                 {"description", "Mallory's subtask"},
@@ -697,20 +757,22 @@ private slots:
              json::object{{"subtasks", json::array{json::object{{"title", "Stolen part"},
                                                                 {"description", "Mallory's subtask"},
                                                                 {"budgetAmount", 1}}}}}},
-            {"GET", "/api/agent/tasks/:id/comments", "/api/agent/tasks/" + w.tPub + "/comments", nullptr, 200, "", true},
+            {"GET", "/api/agent/tasks/:id/comments", "/api/agent/tasks/" + w.tPub + "/comments", nullptr, 200,
+             "", true},
             {"GET", "/api/agent/tasks/:id/comments", "/api/agent/tasks/" + w.tUnl + "/comments"},
             {"POST", "/api/agent/tasks/:id/comments", "/api/agent/tasks/" + w.tUnl + "/comments",
              json::object{{"body", "mallory was here"}}},
             // claim, open submissions and bids are open to anyone holding the id: refused here by state
-            {"POST", "/api/agent/tasks/:id/claim", "/api/agent/tasks/" + w.tUnl + "/claim", json::object{}, 409,
-             "WRONG_MODE"},
-            {"POST", "/api/agent/tasks/:id/claim", "/api/agent/tasks/" + w.tPub2 + "/claim", json::object{}, 409,
-             "WRONG_MODE"},
-            {"GET", "/api/agent/tasks/:id/applications", "/api/agent/tasks/" + w.tClaimPub + "/applications", nullptr,
-             403},
+            {"POST", "/api/agent/tasks/:id/claim", "/api/agent/tasks/" + w.tUnl + "/claim", json::object{},
+             409, "WRONG_MODE"},
+            {"POST", "/api/agent/tasks/:id/claim", "/api/agent/tasks/" + w.tPub2 + "/claim", json::object{},
+             409, "WRONG_MODE"},
+            {"GET", "/api/agent/tasks/:id/applications", "/api/agent/tasks/" + w.tClaimPub + "/applications",
+             nullptr, 403},
             {"GET", "/api/agent/tasks/:id/applications", "/api/agent/tasks/" + w.tClaimUnl + "/applications"},
             {"POST", "/api/agent/tasks/:id/applications/:appId/approve",
-             "/api/agent/tasks/" + w.tClaimPub + "/applications/" + w.appPub + "/approve", json::object{}, 403},
+             "/api/agent/tasks/" + w.tClaimPub + "/applications/" + w.appPub + "/approve", json::object{},
+             403},
             {"POST", "/api/agent/tasks/:id/applications/:appId/approve",
              "/api/agent/tasks/" + w.tClaimUnl + "/applications/" + w.appUnl + "/approve", json::object{}},
             {"POST", "/api/agent/tasks/:id/applications/:appId/approve",
@@ -726,8 +788,8 @@ private slots:
              json::object{{"reason", "mallory says no"}}},
             {"POST", "/api/agent/tasks/:id/submissions", "/api/agent/tasks/" + w.tUnl + "/submissions",
              json::object{{"summaryText", "mallory's work"}}, 409, "WRONG_MODE"},
-            {"GET", "/api/agent/tasks/:id/submissions", "/api/agent/tasks/" + w.tOpenPub + "/submissions", nullptr, 200,
-             "", true, emptyList("submissions")},
+            {"GET", "/api/agent/tasks/:id/submissions", "/api/agent/tasks/" + w.tOpenPub + "/submissions",
+             nullptr, 200, "", true, emptyList("submissions")},
             {"GET", "/api/agent/tasks/:id/submissions", "/api/agent/tasks/" + w.tOpenUnl + "/submissions"},
             {"POST", "/api/agent/tasks/:id/submissions/:subId/decision",
              "/api/agent/tasks/" + w.tOpenPub + "/submissions/" + w.subOpenPub + "/decision",
@@ -769,22 +831,26 @@ private slots:
             // contracts: parties only
             {"GET", "/api/agent/contracts/:id", "/api/agent/contracts/" + w.cPub},
             {"GET", "/api/agent/contracts/:id", "/api/agent/contracts/" + w.cUnl},
-            {"POST", "/api/agent/contracts/:id/submissions", "/api/agent/contracts/" + w.cUnl + "/submissions",
+            {"POST", "/api/agent/contracts/:id/submissions",
+             "/api/agent/contracts/" + w.cUnl + "/submissions",
              json::object{{"summaryText", "mallory delivers"}}},
-            {"GET", "/api/agent/contracts/:id/submissions", "/api/agent/contracts/" + w.cPub + "/submissions"},
-            {"GET", "/api/agent/contracts/:id/submissions", "/api/agent/contracts/" + w.cUnl + "/submissions"},
+            {"GET", "/api/agent/contracts/:id/submissions",
+             "/api/agent/contracts/" + w.cPub + "/submissions"},
+            {"GET", "/api/agent/contracts/:id/submissions",
+             "/api/agent/contracts/" + w.cUnl + "/submissions"},
             {"POST", "/api/agent/contracts/:id/decision", "/api/agent/contracts/" + w.cUnl + "/decision",
              json::object{{"action", "accept"}, {"rating", 1}}},
             {"POST", "/api/agent/contracts/:id/reviews", "/api/agent/contracts/" + w.cPub + "/reviews",
              json::object{{"rating", 1}, {"text", "mallory's fake review"}}},
             {"GET", "/api/agent/contracts/:id/reviews", "/api/agent/contracts/" + w.cPub + "/reviews"},
-            {"POST", "/api/agent/contracts/:id/cancellation", "/api/agent/contracts/" + w.cUnl + "/cancellation",
+            {"POST", "/api/agent/contracts/:id/cancellation",
+             "/api/agent/contracts/" + w.cUnl + "/cancellation",
              json::object{{"action", "apply"}, {"reason", "mallory wants out"}}},
             // notifications
-            {"POST", "/api/agent/notifications/:id/read", "/api/agent/notifications/" + w.ownerNtf.front() + "/read",
-             json::object{}},
-            {"POST", "/api/agent/notifications/:id/read", "/api/agent/notifications/" + w.workerNtf.back() + "/read",
-             json::object{}},
+            {"POST", "/api/agent/notifications/:id/read",
+             "/api/agent/notifications/" + w.ownerNtf.front() + "/read", json::object{}},
+            {"POST", "/api/agent/notifications/:id/read",
+             "/api/agent/notifications/" + w.workerNtf.back() + "/read", json::object{}},
             // private threads: parties only
             {"GET", "/api/agent/bids/:id/messages", "/api/agent/bids/" + w.bPub2 + "/messages"},
             {"GET", "/api/agent/bids/:id/messages", "/api/agent/bids/" + w.bUnl + "/messages"},
@@ -803,7 +869,8 @@ private slots:
              json::object{{"taskId", w.tPub2}, {"bidId", w.bPub2}}, 403},
             {"POST", "/api/agent/contracts", "/api/agent/contracts",
              json::object{{"taskId", w.tUnl2}, {"bidId", w.bUnl2}}},
-            {"POST", "/api/agent/contracts", "/api/agent/contracts", json::object{{"taskId", w.tM}, {"bidId", w.bPub2}}},
+            {"POST", "/api/agent/contracts", "/api/agent/contracts",
+             json::object{{"taskId", w.tM}, {"bidId", w.bPub2}}},
         };
 
         // The table covers every route with an id.
@@ -816,7 +883,8 @@ private slots:
                 if (!covered)
                     missing.push_back(method + " " + pattern);
             }
-            QVERIFY2(missing.empty(), ("routes with ids lacking an authorization probe:" + join(missing)).c_str());
+            QVERIFY2(missing.empty(),
+                     ("routes with ids lacking an authorization probe:" + join(missing)).c_str());
             QCOMPARE(kRoutesWithIds.size(), std::size_t(42));
         }
 
@@ -860,7 +928,8 @@ private slots:
                 }
                 const auto r2 = bodyText.empty() ? call(p.method, path, M) : raw(p.method, path, M, bodyText);
                 if (r2.status != r.status || r2.body != r.body)
-                    problems.push_back(label + ": differs from a never-existing id: " + brief(r) + " vs " + brief(r2));
+                    problems.push_back(label + ": differs from a never-existing id: " + brief(r) + " vs " +
+                                       brief(r2));
             }
             // Garbage in the body changes nothing about the order: still hidden / forbidden (when
             // the ids are in the path; ids in a malformed body name nothing, so that is a 400).
@@ -868,8 +937,9 @@ private slots:
                 p.pattern.find(':') != std::string::npos) {
                 const auto r3 = raw(p.method, p.path, M, "{\"this is\": not json");
                 if (r3.status != r.status || codeOf(r3) != codeOf(r))
-                    problems.push_back(label + ": with a malformed body: expected " + std::to_string(r.status) + " " +
-                                       codeOf(r) + " first, got " + brief(r3));
+                    problems.push_back(label + ": with a malformed body: expected " +
+                                       std::to_string(r.status) + " " + codeOf(r) + " first, got " +
+                                       brief(r3));
             }
         }
         QVERIFY2(problems.empty(), ("object-level authorization:" + join(problems)).c_str());
@@ -909,7 +979,8 @@ private slots:
                 }
                 // The worker's public identity appears on the bid on her own task, and a conversation
                 // "with" someone may name them; no other foreign data may appear.
-                const bool ownBid = target.find(w.tM) != std::string::npos || target.find(w.bM) != std::string::npos;
+                const bool ownBid =
+                    target.find(w.tM) != std::string::npos || target.find(w.bM) != std::string::npos;
                 const bool with = target.find("with=") != std::string::npos;
                 std::vector<std::string> s;
                 for (const auto& x : secrets) {
@@ -923,9 +994,10 @@ private slots:
                     problems.push_back("GET " + target + " leaks \"" + leak + "\": " + brief(r));
             }
             // Public browsing lists public tasks, never unlisted ones.
-            for (const std::string& target :
-                 {std::string("/api/tasks?status=all&limit=100"), std::string("/api/tasks?limit=100&sort=budget"),
-                  std::string("/api/tasks?query=unlisted&status=all"), std::string("/api/tasks?skill=docs&status=all")}) {
+            for (const std::string& target : {std::string("/api/tasks?status=all&limit=100"),
+                                              std::string("/api/tasks?limit=100&sort=budget"),
+                                              std::string("/api/tasks?query=unlisted&status=all"),
+                                              std::string("/api/tasks?skill=docs&status=all")}) {
                 const auto anon = call("GET", target);
                 const auto mal = call("GET", target, M);
                 for (const auto* r : {&anon, &mal}) {
@@ -944,23 +1016,25 @@ private slots:
             const bool optional = p.pattern.rfind("/api/profiles/", 0) == 0 ||
                                   (p.method == "GET" && p.pattern == "/api/tasks/:id");
             if (optional) {
-                const int want = p.path.find(w.tUnl) != std::string::npos ||
-                                         p.path.find(w.tClaimUnl) != std::string::npos
-                                     ? 404
-                                     : 200;
+                const int want =
+                    p.path.find(w.tUnl) != std::string::npos || p.path.find(w.tClaimUnl) != std::string::npos
+                        ? 404
+                        : 200;
                 if (r.status != want)
-                    problems.push_back("anonymous " + p.method + " " + p.path + ": expected " + std::to_string(want) +
-                                       ", got " + brief(r));
+                    problems.push_back("anonymous " + p.method + " " + p.path + ": expected " +
+                                       std::to_string(want) + ", got " + brief(r));
                 else if (want == 200 && !firstLeak(r.body, w.privateSecrets).empty())
-                    problems.push_back("anonymous " + p.path + " leaks " + firstLeak(r.body, w.privateSecrets));
+                    problems.push_back("anonymous " + p.path + " leaks " +
+                                       firstLeak(r.body, w.privateSecrets));
             } else if (r.status != 401 || codeOf(r) != "UNAUTHORIZED" || !shapeProblem(r).empty()) {
-                problems.push_back("anonymous " + p.method + " " + p.path + ": expected 401, got " + brief(r));
+                problems.push_back("anonymous " + p.method + " " + p.path + ": expected 401, got " +
+                                   brief(r));
             }
         }
         QVERIFY2(problems.empty(), ("anonymous probes:" + join(problems)).c_str());
         compareSnapshots(before, snapshot(w), "anonymous probes");
-        qInfo("authorization table: %d probes (%d refusals) over %zu route patterns with ids", int(probes.size()),
-              denied, kRoutesWithIds.size());
+        qInfo("authorization table: %d probes (%d refusals) over %zu route patterns with ids",
+              int(probes.size()), denied, kRoutesWithIds.size());
     }
 
     void unlistedTasks()
@@ -971,8 +1045,9 @@ private slots:
         const std::string secretTitle = "Kilo unlisted secret";
         std::string bidTask, claimTask, openTask;
         try {
-            bidTask = newTask(owner.token, secretTitle,
-                              {{"budgetAmount", 123.45}, {"visibility", "unlisted"}, {"skillsTags", json::array{"docs"}}});
+            bidTask = newTask(
+                owner.token, secretTitle,
+                {{"budgetAmount", 123.45}, {"visibility", "unlisted"}, {"skillsTags", json::array{"docs"}}});
             claimTask = newTask(owner.token, "Lima unlisted claim",
                                 {{"budgetAmount", 50}, {"visibility", "unlisted"}, {"mode", "claim"}});
             openTask = newTask(owner.token, "Mike unlisted open",
@@ -990,15 +1065,18 @@ private slots:
                 if (!tok.empty()) {
                     EXPECT_ERROR(call("GET", "/api/agent/tasks/" + t, tok), 404, "NOT_FOUND");
                     EXPECT_ERROR(call("GET", "/api/agent/tasks/" + t + "/comments", tok), 404, "NOT_FOUND");
-                    EXPECT_ERROR(call("GET", "/api/agent/tasks/" + t + "/submissions", tok), 404, "NOT_FOUND");
+                    EXPECT_ERROR(call("GET", "/api/agent/tasks/" + t + "/submissions", tok), 404,
+                                 "NOT_FOUND");
                 }
             }
         }
-        for (const std::string& target : {std::string("/api/tasks?status=all&limit=100"),
-                                          std::string("/api/tasks?query=kilo"), std::string("/api/tasks?skill=docs")}) {
+        for (const std::string& target :
+             {std::string("/api/tasks?status=all&limit=100"), std::string("/api/tasks?query=kilo"),
+              std::string("/api/tasks?skill=docs")}) {
             const auto r = call("GET", target, stranger.token);
             EXPECT_STATUS(r, 200);
-            QVERIFY2(r.body.find(bidTask) == std::string::npos && r.body.find(secretTitle) == std::string::npos,
+            QVERIFY2(r.body.find(bidTask) == std::string::npos &&
+                         r.body.find(secretTitle) == std::string::npos,
                      ("browse lists an unlisted task: " + target).c_str());
         }
         // Anyone holding the id may bid, claim or submit ...
@@ -1011,7 +1089,8 @@ private slots:
         EXPECT_STATUS(r, 201);
         r = call("POST", "/api/agent/tasks/" + claimTask + "/claim", stranger2.token, json::object{});
         EXPECT_STATUS(r, 201);
-        QCOMPARE(QString::fromStdString(S(r.json(), "contract.seller.id")), QString::fromStdString(stranger2.id));
+        QCOMPARE(QString::fromStdString(S(r.json(), "contract.seller.id")),
+                 QString::fromStdString(stranger2.id));
         // ... and is then a party who may read it (the other stranger still may not).
         r = call("GET", "/api/tasks/" + bidTask, stranger.token);
         EXPECT_STATUS(r, 200);
@@ -1041,7 +1120,8 @@ private slots:
             QFAIL(e.what());
         }
         auto narrow = [&](const std::string& token, const json::array& scopes) {
-            return must(call("POST", "/api/agent/me/tokens", token, json::object{{"name", "narrow"}, {"scopes", scopes}}),
+            return must(call("POST", "/api/agent/me/tokens", token,
+                             json::object{{"name", "narrow"}, {"scopes", scopes}}),
                         201, "tokenValue", "narrow token");
         };
         std::string RO, RW;
@@ -1058,9 +1138,10 @@ private slots:
             json::value body = nullptr;
         };
         const std::string A = "/api/agent";
-        const json::object subtasks{{"subtasks", json::array{json::object{
-                                                     {"title", "Part one"}, {"description", "The first part of it"},
-                                                     {"budgetAmount", 1}}}}};
+        const json::object subtasks{
+            {"subtasks",
+             json::array{json::object{
+                 {"title", "Part one"}, {"description", "The first part of it"}, {"budgetAmount", 1}}}}};
         const std::vector<Sweep> sweep = {
             {"GET", A + "/me", A + "/me", RO, "profile:read"},
             {"PATCH", A + "/me", A + "/me", RO, "profile:write", json::object{{"displayName", "Changed"}}},
@@ -1070,35 +1151,47 @@ private slots:
             {"GET", A + "/me/payout-methods", A + "/me/payout-methods", RO, "profile:read"},
             {"POST", A + "/me/payout-methods", A + "/me/payout-methods", RO, "profile:write",
              json::object{{"denomination", "USDC"}, {"address", "0xNEW"}}},
-            {"PATCH", A + "/me/payout-methods/:id", A + "/me/payout-methods/" + w.ownerPayId, RO, "profile:write",
-             json::object{{"address", "0xCHANGED"}}},
-            {"DELETE", A + "/me/payout-methods/:id", A + "/me/payout-methods/" + w.ownerPayId, RO, "profile:write"},
+            {"PATCH", A + "/me/payout-methods/:id", A + "/me/payout-methods/" + w.ownerPayId, RO,
+             "profile:write", json::object{{"address", "0xCHANGED"}}},
+            {"DELETE", A + "/me/payout-methods/:id", A + "/me/payout-methods/" + w.ownerPayId, RO,
+             "profile:write"},
             {"GET", A + "/me/keys", A + "/me/keys", RO, "keys:read"},
             {"POST", A + "/me/keys", A + "/me/keys", RO, "keys:write",
-             json::object{{"label", "k"}, {"purpose", "encryption"}, {"algorithm", "x25519"}, {"publicKey", kPublicKey}}},
+             json::object{{"label", "k"},
+                          {"purpose", "encryption"},
+                          {"algorithm", "x25519"},
+                          {"publicKey", kPublicKey}}},
             {"DELETE", A + "/me/keys/:id", A + "/me/keys/" + w.ownerKeyId, RO, "keys:write"},
             {"POST", A + "/heartbeat", A + "/heartbeat", RO, "profile:write", json::object{}},
             {"GET", A + "/stats", A + "/stats", RO, "profile:read"},
             {"GET", A + "/wallet", A + "/wallet", RO, "wallet:read"},
             {"GET", A + "/wallet/transactions", A + "/wallet/transactions", RO, "wallet:read"},
-            {"PATCH", "/api/tasks/:id", "/api/tasks/" + w.tPub2, RO, "tasks:write", json::object{{"title", "Changed title"}}},
+            {"PATCH", "/api/tasks/:id", "/api/tasks/" + w.tPub2, RO, "tasks:write",
+             json::object{{"title", "Changed title"}}},
             {"POST", A + "/tasks", A + "/tasks", RO, "tasks:write",
-             json::object{{"title", "New task"}, {"description", "Should not be posted"}, {"budgetAmount", 5}}},
-            {"POST", A + "/tasks/:id/cancel", A + "/tasks/" + w.tUnl2 + "/cancel", RO, "tasks:write", json::object{}},
-            {"POST", A + "/tasks/:id/split", A + "/tasks/" + w.tOpenPub + "/split", RO, "tasks:write", subtasks},
+             json::object{
+                 {"title", "New task"}, {"description", "Should not be posted"}, {"budgetAmount", 5}}},
+            {"POST", A + "/tasks/:id/cancel", A + "/tasks/" + w.tUnl2 + "/cancel", RO, "tasks:write",
+             json::object{}},
+            {"POST", A + "/tasks/:id/split", A + "/tasks/" + w.tOpenPub + "/split", RO, "tasks:write",
+             subtasks},
             {"GET", A + "/tasks/:id/comments", A + "/tasks/" + w.tUnl + "/comments", RO, "comments:read"},
             {"POST", A + "/tasks/:id/comments", A + "/tasks/" + w.tUnl + "/comments", RO, "comments:write",
              json::object{{"body", "hello"}}},
-            {"POST", A + "/tasks/:id/claim", A + "/tasks/" + w.tMc + "/claim", RW, "bids:write", json::object{}},
-            {"GET", A + "/tasks/:id/applications", A + "/tasks/" + w.tClaimUnl + "/applications", RO, "bids:read"},
+            {"POST", A + "/tasks/:id/claim", A + "/tasks/" + w.tMc + "/claim", RW, "bids:write",
+             json::object{}},
+            {"GET", A + "/tasks/:id/applications", A + "/tasks/" + w.tClaimUnl + "/applications", RO,
+             "bids:read"},
             {"POST", A + "/tasks/:id/applications/:appId/approve",
-             A + "/tasks/" + w.tClaimUnl + "/applications/" + w.appUnl + "/approve", RO, "bids:write", json::object{}},
+             A + "/tasks/" + w.tClaimUnl + "/applications/" + w.appUnl + "/approve", RO, "bids:write",
+             json::object{}},
             {"POST", A + "/tasks/:id/applications/:appId/reject",
              A + "/tasks/" + w.tClaimPub + "/applications/" + w.appPub + "/reject", RO, "bids:write",
              json::object{{"reason", "no"}}},
-            {"POST", A + "/tasks/:id/submissions", A + "/tasks/" + w.tMo + "/submissions", RW, "submissions:write",
-             json::object{{"summaryText", "work"}}},
-            {"GET", A + "/tasks/:id/submissions", A + "/tasks/" + w.tOpenUnl + "/submissions", RO, "submissions:read"},
+            {"POST", A + "/tasks/:id/submissions", A + "/tasks/" + w.tMo + "/submissions", RW,
+             "submissions:write", json::object{{"summaryText", "work"}}},
+            {"GET", A + "/tasks/:id/submissions", A + "/tasks/" + w.tOpenUnl + "/submissions", RO,
+             "submissions:read"},
             {"POST", A + "/tasks/:id/submissions/:subId/decision",
              A + "/tasks/" + w.tOpenUnl + "/submissions/" + w.subOpenUnl + "/decision", RO, "decision:write",
              json::object{{"action", "accept"}}},
@@ -1107,16 +1200,21 @@ private slots:
             {"GET", A + "/tasks/:id/bids", A + "/tasks/" + w.tUnl2 + "/bids", RO, "bids:read"},
             {"GET", A + "/bids", A + "/bids", RW, "bids:read"},
             {"GET", A + "/bids/:id", A + "/bids/" + w.bUnl2, RW, "bids:read"},
-            {"PATCH", A + "/bids/:id", A + "/bids/" + w.bUnl2, RW, "bids:write", json::object{{"action", "withdraw"}}},
-            {"GET", A + "/bids/:id/counter-offers", A + "/bids/" + w.bUnl2 + "/counter-offers", RW, "bids:read"},
-            {"POST", A + "/bids/:id/counter-offers", A + "/bids/" + w.bPub2 + "/counter-offers", RO, "bids:write",
-             json::object{{"proposedAmount", 1}}},
-            {"PATCH", A + "/bids/:id/counter-offers/:coId", A + "/bids/" + w.bPub2 + "/counter-offers/" + w.coPub2, RO,
-             "bids:write", json::object{{"action", "withdraw"}}},
+            {"PATCH", A + "/bids/:id", A + "/bids/" + w.bUnl2, RW, "bids:write",
+             json::object{{"action", "withdraw"}}},
+            {"GET", A + "/bids/:id/counter-offers", A + "/bids/" + w.bUnl2 + "/counter-offers", RW,
+             "bids:read"},
+            {"POST", A + "/bids/:id/counter-offers", A + "/bids/" + w.bPub2 + "/counter-offers", RO,
+             "bids:write", json::object{{"proposedAmount", 1}}},
+            {"PATCH", A + "/bids/:id/counter-offers/:coId",
+             A + "/bids/" + w.bPub2 + "/counter-offers/" + w.coPub2, RO, "bids:write",
+             json::object{{"action", "withdraw"}}},
             {"POST", A + "/bids/:id/counter-offers/:coId/accept",
-             A + "/bids/" + w.bUnl2 + "/counter-offers/" + w.coUnl2 + "/accept", RW, "bids:write", json::object{}},
+             A + "/bids/" + w.bUnl2 + "/counter-offers/" + w.coUnl2 + "/accept", RW, "bids:write",
+             json::object{}},
             {"POST", A + "/bids/:id/counter-offers/:coId/reject",
-             A + "/bids/" + w.bPub2 + "/counter-offers/" + w.coPub2 + "/reject", RW, "bids:write", json::object{}},
+             A + "/bids/" + w.bPub2 + "/counter-offers/" + w.coPub2 + "/reject", RW, "bids:write",
+             json::object{}},
             {"POST", A + "/contracts", A + "/contracts", RO, "contracts:write",
              json::object{{"taskId", w.tPub2}, {"bidId", w.bPub2}}},
             {"GET", A + "/contracts", A + "/contracts", RO, "contracts:read"},
@@ -1125,15 +1223,17 @@ private slots:
              "submissions:write", json::object{{"summaryText", "again"}}},
             {"GET", A + "/contracts/:id/submissions", A + "/contracts/" + w.cUnl + "/submissions", RO,
              "submissions:read"},
-            {"POST", A + "/contracts/:id/decision", A + "/contracts/" + w.cUnl + "/decision", RO, "decision:write",
-             json::object{{"action", "accept"}}},
-            {"POST", A + "/contracts/:id/reviews", A + "/contracts/" + w.cPub + "/reviews", RW, "reviews:write",
-             json::object{{"rating", 5}}},
-            {"GET", A + "/contracts/:id/reviews", A + "/contracts/" + w.cPub + "/reviews", RO, "reviews:read"},
+            {"POST", A + "/contracts/:id/decision", A + "/contracts/" + w.cUnl + "/decision", RO,
+             "decision:write", json::object{{"action", "accept"}}},
+            {"POST", A + "/contracts/:id/reviews", A + "/contracts/" + w.cPub + "/reviews", RW,
+             "reviews:write", json::object{{"rating", 5}}},
+            {"GET", A + "/contracts/:id/reviews", A + "/contracts/" + w.cPub + "/reviews", RO,
+             "reviews:read"},
             {"POST", A + "/contracts/:id/cancellation", A + "/contracts/" + w.cUnl + "/cancellation", RW,
              "contracts:write", json::object{{"action", "apply"}, {"reason", "stop"}}},
             {"GET", A + "/notifications", A + "/notifications", RO, "notifications:read"},
-            {"GET", A + "/notifications/unread-count", A + "/notifications/unread-count", RO, "notifications:read"},
+            {"GET", A + "/notifications/unread-count", A + "/notifications/unread-count", RO,
+             "notifications:read"},
             {"POST", A + "/notifications/read-all", A + "/notifications/read-all", RO, "notifications:write",
              json::object{}},
             {"POST", A + "/notifications/:id/read", A + "/notifications/" + w.ownerNtf.front() + "/read", RO,
@@ -1141,9 +1241,10 @@ private slots:
             {"GET", A + "/bids/:id/messages", A + "/bids/" + w.bPub2 + "/messages", RO, "messages:read"},
             {"POST", A + "/bids/:id/messages", A + "/bids/" + w.bPub2 + "/messages", RW, "messages:write",
              json::object{{"body", "hi"}}},
-            {"GET", A + "/contracts/:id/messages", A + "/contracts/" + w.cUnl + "/messages", RW, "messages:read"},
-            {"POST", A + "/contracts/:id/messages", A + "/contracts/" + w.cUnl + "/messages", RO, "messages:write",
-             json::object{{"body", "hi"}}},
+            {"GET", A + "/contracts/:id/messages", A + "/contracts/" + w.cUnl + "/messages", RW,
+             "messages:read"},
+            {"POST", A + "/contracts/:id/messages", A + "/contracts/" + w.cUnl + "/messages", RO,
+             "messages:write", json::object{{"body", "hi"}}},
             {"GET", A + "/messages", A + "/messages", RO, "messages:read"},
             {"POST", A + "/messages", A + "/messages", RO, "messages:write",
              json::object{{"toProfileId", w.worker.id}, {"body", "hi"}}},
@@ -1157,8 +1258,9 @@ private slots:
             const bool allowed = pattern == A + "/tasks" && method == "GET";
             const bool allowedOne = pattern == A + "/tasks/:id" && method == "GET";
             const bool staff = pattern == "/api/support/ledger/verify";
-            const bool covered = std::any_of(sweep.begin(), sweep.end(),
-                                             [&](const Sweep& s) { return s.method == method && s.pattern == pattern; });
+            const bool covered = std::any_of(sweep.begin(), sweep.end(), [&](const Sweep& s) {
+                return s.method == method && s.pattern == pattern;
+            });
             if (!covered && !allowed && !allowedOne && !staff)
                 problems.push_back("no narrowed-scope probe for " + method + " " + pattern);
         }
@@ -1175,7 +1277,9 @@ private slots:
                 if (variant > 0 && s.body.is_null())
                     break;
                 Reply r;
-                const char* what = variant == 0 ? "valid body" : variant == 1 ? "empty object" : "malformed JSON";
+                const char* what = variant == 0   ? "valid body"
+                                   : variant == 1 ? "empty object"
+                                                  : "malformed JSON";
                 if (variant == 0)
                     r = call(s.method, s.path, s.token, s.body);
                 else
@@ -1184,7 +1288,8 @@ private slots:
                 if (r.status != 403 || codeOf(r) != "MISSING_SCOPE")
                     problems.push_back(label + ": expected 403 MISSING_SCOPE, got " + brief(r));
                 else if (S(r.json(), "fields.scope") != s.scope)
-                    problems.push_back(label + ": expected the scope " + s.scope + " to be named, got " + brief(r));
+                    problems.push_back(label + ": expected the scope " + s.scope + " to be named, got " +
+                                       brief(r));
                 else if (const auto shape = shapeProblem(r); !shape.empty())
                     problems.push_back(label + ": " + shape);
                 else if (const auto leak = firstLeak(r.body, secrets); !leak.empty())
@@ -1208,16 +1313,18 @@ private slots:
         GUARD;
 
         // A token cannot mint a token with a scope it lacks.
-        EXPECT_ERROR(call("POST", A + "/me/tokens", RO, json::object{{"scopes", json::array{"tasks:read"}}}), 403,
-                     "MISSING_SCOPE");
+        EXPECT_ERROR(call("POST", A + "/me/tokens", RO, json::object{{"scopes", json::array{"tasks:read"}}}),
+                     403, "MISSING_SCOPE");
         std::string minter;
         try {
             minter = narrow(w.owner.token, json::array{"tokens:write", "tasks:read"});
         } catch (const std::exception& e) {
             QFAIL(e.what());
         }
-        for (const auto& scope : {"tasks:write", "wallet:read", "support:read", "support:write", "tokens:read"}) {
-            const auto r = call("POST", A + "/me/tokens", minter, json::object{{"scopes", json::array{scope}}});
+        for (const auto& scope :
+             {"tasks:write", "wallet:read", "support:read", "support:write", "tokens:read"}) {
+            const auto r =
+                call("POST", A + "/me/tokens", minter, json::object{{"scopes", json::array{scope}}});
             EXPECT_ERROR(r, 400, "VALIDATION");
             QVERIFY2(!S(r.json(), "fields.scopes").empty(), brief(r).c_str());
             QVERIFY(r.body.find("tokenValue") == std::string::npos);
@@ -1259,10 +1366,12 @@ private slots:
             for (const auto& target : {std::string("/api/agent/me"), std::string("/api/agent/wallet"),
                                        "/api/agent/tasks/" + taskId}) {
                 const auto r = m_srv->client().request("GET", target, {}, h);
-                const std::string label = "GET " + target + " with " + (h.empty() ? "no header" : h.front().second.substr(0, 40));
+                const std::string label =
+                    "GET " + target + " with " + (h.empty() ? "no header" : h.front().second.substr(0, 40));
                 QVERIFY2(r.status == 401 && codeOf(r) == "UNAUTHORIZED", (label + ": " + brief(r)).c_str());
                 QVERIFY2(shapeProblem(r).empty(), (label + ": " + shapeProblem(r)).c_str());
-                QVERIFY2(r.body.find(me.id) == std::string::npos && r.body.find("November") == std::string::npos,
+                QVERIFY2(r.body.find(me.id) == std::string::npos &&
+                             r.body.find("November") == std::string::npos,
                          label.c_str());
             }
             // A write with a bad credential changes nothing.
@@ -1277,7 +1386,9 @@ private slots:
         // Bearer and HMAC headers together: 400.
         {
             auto r = call("GET", "/api/agent/me", me.token, nullptr,
-                          {{"X-Agent-Key", "ak_123"}, {"X-Agent-Timestamp", "1700000000"}, {"X-Agent-Signature", "00"}});
+                          {{"X-Agent-Key", "ak_123"},
+                           {"X-Agent-Timestamp", "1700000000"},
+                           {"X-Agent-Signature", "00"}});
             EXPECT_ERROR(r, 400, "VALIDATION");
             r = call("GET", "/api/agent/me", me.token, nullptr, {{"X-Agent-Key", "ak_123"}});
             EXPECT_ERROR(r, 400, "VALIDATION");
@@ -1303,7 +1414,8 @@ private slots:
         // An expired token is 401; one not yet expired works.
         const auto now = m_srv->server().clock().now();
         r = call("POST", "/api/agent/me/tokens", me.token,
-                 json::object{{"name", "short"}, {"expiresAt", taskdesk::domain::Clock::toIso(now + std::chrono::minutes(30))}});
+                 json::object{{"name", "short"},
+                              {"expiresAt", taskdesk::domain::Clock::toIso(now + std::chrono::minutes(30))}});
         EXPECT_STATUS(r, 201);
         const std::string shortLived = S(r.json(), "tokenValue");
         EXPECT_STATUS(call("GET", "/api/agent/me", shortLived), 200);
@@ -1312,10 +1424,12 @@ private slots:
         EXPECT_STATUS(r, 201);
         const std::string childOfShort = S(r.json(), "tokenValue");
         QVERIFY2(!S(r.json(), "token.expiresAt").empty() &&
-                     S(r.json(), "token.expiresAt") <= taskdesk::domain::Clock::toIso(now + std::chrono::minutes(30)),
+                     S(r.json(), "token.expiresAt") <=
+                         taskdesk::domain::Clock::toIso(now + std::chrono::minutes(30)),
                  ("a child token outlives its expiring parent: " + brief(r)).c_str());
         r = call("POST", "/api/agent/me/tokens", shortLived,
-                 json::object{{"name", "longer"}, {"expiresAt", taskdesk::domain::Clock::toIso(now + std::chrono::hours(48))}});
+                 json::object{{"name", "longer"},
+                              {"expiresAt", taskdesk::domain::Clock::toIso(now + std::chrono::hours(48))}});
         QVERIFY2(r.status == 400 && !S(r.json(), "fields.expiresAt").empty(),
                  ("a token extends its own expiry through a child: " + brief(r)).c_str());
         m_srv->server().clock().advance(std::chrono::minutes(31));
@@ -1341,17 +1455,23 @@ private slots:
         QVERIFY(r.body.find("balanced") == std::string::npos);
         // Staff scopes cannot be had without the role.
         r = call("POST", "/api/agent/register", "",
-                 json::object{{"email", "wannabe@example.com"}, {"password", kPassword}, {"handle", "wannabe"},
+                 json::object{{"email", "wannabe@example.com"},
+                              {"password", kPassword},
+                              {"handle", "wannabe"},
                               {"tokenScopes", json::array{"support:read"}}});
         EXPECT_ERROR(r, 400, "VALIDATION");
         QVERIFY(r.body.find("tokenValue") == std::string::npos);
         r = call("POST", "/api/agent/login", "",
-                 json::object{{"email", user.email}, {"password", kPassword}, {"tokenScopes", json::array{"support:read"}}});
+                 json::object{{"email", user.email},
+                              {"password", kPassword},
+                              {"tokenScopes", json::array{"support:read"}}});
         EXPECT_ERROR(r, 400, "VALIDATION");
-        EXPECT_ERROR(call("POST", "/api/agent/me/tokens", user.token, json::object{{"scopes", json::array{"support:read"}}}),
+        EXPECT_ERROR(call("POST", "/api/agent/me/tokens", user.token,
+                          json::object{{"scopes", json::array{"support:read"}}}),
                      400, "VALIDATION");
         // Mass assignment cannot grant the role either.
-        EXPECT_STATUS(call("PATCH", "/api/agent/me", user.token, json::object{{"roles", json::array{"support", "admin"}}}),
+        EXPECT_STATUS(call("PATCH", "/api/agent/me", user.token,
+                           json::object{{"roles", json::array{"support", "admin"}}}),
                       200);
         r = call("GET", "/api/support/ledger/verify", user.token);
         QVERIFY2(r.status == 404 || r.status == 403, brief(r).c_str());
@@ -1359,9 +1479,11 @@ private slots:
         m_srv->grantRole("staff_person", "support");
         // The role alone is not enough: the token must carry support:read.
         EXPECT_ERROR(call("GET", "/api/support/ledger/verify", staffer.token), 403, "MISSING_SCOPE");
-        r = call("POST", "/api/agent/login", "", json::object{{"email", staffer.email}, {"password", kPassword}});
+        r = call("POST", "/api/agent/login", "",
+                 json::object{{"email", staffer.email}, {"password", kPassword}});
         EXPECT_STATUS(r, 200);
-        EXPECT_ERROR(call("GET", "/api/support/ledger/verify", S(r.json(), "tokenValue")), 403, "MISSING_SCOPE");
+        EXPECT_ERROR(call("GET", "/api/support/ledger/verify", S(r.json(), "tokenValue")), 403,
+                     "MISSING_SCOPE");
         r = call("POST", "/api/agent/login", "",
                  json::object{{"email", staffer.email},
                               {"password", kPassword},
@@ -1373,7 +1495,9 @@ private slots:
         QVERIFY(get(r.json(), "balanced").is_bool() && get(r.json(), "balanced").as_bool());
         // The staff token is scoped: support:read does not let it write anything.
         EXPECT_ERROR(call("POST", "/api/agent/tasks", staffToken,
-                          json::object{{"title", "Staff task"}, {"description", "Should be refused"}, {"budgetAmount", 1}}),
+                          json::object{{"title", "Staff task"},
+                                       {"description", "Should be refused"},
+                                       {"budgetAmount", 1}}),
                      403, "MISSING_SCOPE");
         // A non-staff profile's token still cannot reach it, whatever it claims.
         r = call("GET", "/api/support/ledger/verify", user.token, nullptr, {{"X-Role", "support"}});
@@ -1424,7 +1548,8 @@ private slots:
             {"JSON null", "null", {"body"}},
             {"trailing garbage", with("title", title) + " trailing", {"body"}},
             {"nesting too deep", with("extra", deep), {"body"}},
-            {"invalid UTF-8", "{\"title\":\"bad \xff\xfe bytes\",\"description\":" + desc + ",\"budgetAmount\":10}",
+            {"invalid UTF-8",
+             "{\"title\":\"bad \xff\xfe bytes\",\"description\":" + desc + ",\"budgetAmount\":10}",
              {"body"}},
             {"lone surrogate", with("title", "\"bad \\ud800 surrogate\""), {"body", "title"}},
             {"title: 5", with("title", "5"), {"title"}},
@@ -1439,8 +1564,12 @@ private slots:
             {"title with BEL", with("title", "\"bad\\u0007bell\""), {"title"}},
             {"title with DEL", with("title", "\"bad\\u007fdel\""), {"title"}},
             {"title with C1 control", with("title", "\"bad\\u0085next line\""), {"title"}},
-            {"description 20001 chars", with("description", quoted(std::string(20001, 'd'))), {"description"}},
-            {"description with NUL", with("description", "\"a long enough text \\u0000 with NUL\""), {"description"}},
+            {"description 20001 chars",
+             with("description", quoted(std::string(20001, 'd'))),
+             {"description"}},
+            {"description with NUL",
+             with("description", "\"a long enough text \\u0000 with NUL\""),
+             {"description"}},
             {"description: 5", with("description", "5"), {"description"}},
             {"skillsTags: \"x\"", with("skillsTags", "\"x\""), {"skillsTags"}},
             {"skillsTags: [1]", with("skillsTags", "[1]"), {"skillsTags"}},
@@ -1467,14 +1596,17 @@ private slots:
             {"budgetAmount: 1e999", with("budgetAmount", "1e999"), {"body", "budgetAmount"}},
             {"budgetAmount: \"NaN\"", with("budgetAmount", "\"NaN\""), {"budgetAmount"}},
             {"USDC with 9 decimals",
-             objectText({{"title", title}, {"description", desc}, {"budgetAmount", "0.000000001"},
+             objectText({{"title", title},
+                         {"description", desc},
+                         {"budgetAmount", "0.000000001"},
                          {"budgetCurrency", "\"USDC\""}}),
              {"budgetAmount"}},
             {"budgetCurrency: DOGE", with("budgetCurrency", "\"DOGE\""), {"budgetCurrency"}},
             {"OTHER without custom", with("budgetCurrency", "\"OTHER\""), {"budgetCurrencyCustom"}},
             {"mode: auction", with("mode", "\"auction\""), {"mode"}},
             {"mode: 5", with("mode", "5"), {"mode"}},
-            {"claim mode without CREDITS", objectText({{"title", title}, {"description", desc}, {"mode", "\"claim\""}}),
+            {"claim mode without CREDITS",
+             objectText({{"title", title}, {"description", desc}, {"mode", "\"claim\""}}),
              {"budgetAmount"}},
             {"visibility: secret", with("visibility", "\"secret\""), {"visibility"}},
             {"deadline: tomorrow", with("deadline", "\"tomorrow\""), {"deadline"}},
@@ -1488,25 +1620,37 @@ private slots:
             {"reviewWindowHours: \"72\"", with("reviewWindowHours", "\"72\""), {"reviewWindowHours"}},
             {"reviewWindowHours: 1.5", with("reviewWindowHours", "1.5"), {"reviewWindowHours"}},
             {"requireApproval: \"yes\"", with("requireApproval", "\"yes\""), {"requireApproval"}},
-            {"verification $ref", with("verification", "{\"type\":\"json-schema\",\"schema\":{\"$ref\":\"#/definitions/x\"}}"),
+            {"verification $ref",
+             with("verification", "{\"type\":\"json-schema\",\"schema\":{\"$ref\":\"#/definitions/x\"}}"),
              {"verification"}},
-            {"verification unknown keyword", with("verification", "{\"type\":\"json-schema\",\"schema\":{\"frobnicate\":1}}"),
+            {"verification unknown keyword",
+             with("verification", "{\"type\":\"json-schema\",\"schema\":{\"frobnicate\":1}}"),
              {"verification"}},
-            {"verification bad regex", with("verification", "{\"type\":\"regex\",\"pattern\":\"(unclosed\"}"),
+            {"verification bad regex",
+             with("verification", "{\"type\":\"regex\",\"pattern\":\"(unclosed\"}"),
              {"verification"}},
-            {"verification empty regex", with("verification", "{\"type\":\"regex\",\"pattern\":\"\"}"), {"verification"}},
-            {"verification bad sha256", with("verification", "{\"type\":\"sha256\",\"value\":\"xyz\"}"), {"verification"}},
-            {"verification sha256 not hex", with("verification", "{\"type\":\"sha256\",\"value\":\"" + std::string(64, 'g') + "\"}"),
+            {"verification empty regex",
+             with("verification", "{\"type\":\"regex\",\"pattern\":\"\"}"),
              {"verification"}},
-            {"verification unknown type", with("verification", "{\"type\":\"lua\",\"code\":\"os.exit()\"}"),
+            {"verification bad sha256",
+             with("verification", "{\"type\":\"sha256\",\"value\":\"xyz\"}"),
+             {"verification"}},
+            {"verification sha256 not hex",
+             with("verification", "{\"type\":\"sha256\",\"value\":\"" + std::string(64, 'g') + "\"}"),
+             {"verification"}},
+            {"verification unknown type",
+             with("verification", "{\"type\":\"lua\",\"code\":\"os.exit()\"}"),
              {"verification"}},
             {"verification not an object", with("verification", "\"regex\""), {"verification"}},
-            {"verification extra member", with("verification", "{\"type\":\"regex\",\"pattern\":\"a\",\"shell\":\"rm\"}"),
+            {"verification extra member",
+             with("verification", "{\"type\":\"regex\",\"pattern\":\"a\",\"shell\":\"rm\"}"),
              {"verification"}},
-            {"verification autoAccept string", with("verification", "{\"type\":\"regex\",\"pattern\":\"a\",\"autoAccept\":\"yes\"}"),
+            {"verification autoAccept string",
+             with("verification", "{\"type\":\"regex\",\"pattern\":\"a\",\"autoAccept\":\"yes\"}"),
              {"verification"}},
             {"protected not an object", with("protected", "\"x\""), {"protected"}},
-            {"protected bad alg", with("protected", "{\"alg\":\"none\",\"nonce\":\"\",\"ciphertext\":\"\",\"fields\":[]}"),
+            {"protected bad alg",
+             with("protected", "{\"alg\":\"none\",\"nonce\":\"\",\"ciphertext\":\"\",\"fields\":[]}"),
              {"protected"}},
         };
         const auto transfersBefore = m_srv->ledger().transfers;
@@ -1527,11 +1671,13 @@ private slots:
                 continue;
             }
             const auto fields = get(r.json(), "fields");
-            const bool named = fields.is_object() && std::any_of(c.fields.begin(), c.fields.end(), [&](const std::string& f) {
+            const bool named = fields.is_object() &&
+                               std::any_of(c.fields.begin(), c.fields.end(), [&](const std::string& f) {
                                    return fields.as_object().contains(f);
                                });
             if (!named)
-                problems.push_back(label + "no field-level reason naming " + *c.fields.begin() + ": " + brief(r));
+                problems.push_back(label + "no field-level reason naming " + *c.fields.begin() + ": " +
+                                   brief(r));
         }
         // An empty body is an empty object: the reasons name the missing fields.
         {
@@ -1549,10 +1695,13 @@ private slots:
         QCOMPARE(m_srv->ledger().transfers, transfersBefore);
         // The same limits hold at the boundary: 120 characters and 1,000,000,000 are fine (402: no money).
         r = call("POST", "/api/agent/tasks", O,
-                 json::object{{"title", std::string(120, 'a')}, {"description", std::string(20000, 'd')}, {"budgetAmount", 1000000000}});
+                 json::object{{"title", std::string(120, 'a')},
+                              {"description", std::string(20000, 'd')},
+                              {"budgetAmount", 1000000000}});
         EXPECT_ERROR(r, 402, "INSUFFICIENT_FUNDS");
         r = call("POST", "/api/agent/tasks", O,
-                 json::object{{"title", "Tab\tand newline\nare fine"}, {"description", "Multi-line\r\ndescription text"},
+                 json::object{{"title", "Tab\tand newline\nare fine"},
+                              {"description", "Multi-line\r\ndescription text"},
                               {"budgetAmount", 0.01}});
         EXPECT_STATUS(r, 201);
         QCOMPARE(C(r.json(), "task.budgetAmount"), 1LL);
@@ -1568,19 +1717,25 @@ private slots:
         try {
             task = newTask(O, "Oscar task for input", {{"budgetAmount", 50}});
             task2 = newTask(O, "Papa task for decisions", {{"budgetAmount", 30}});
-            bid = must(call("POST", "/api/agent/tasks/" + task + "/bids", W, json::object{{"proposedAmount", 40}}), 201,
-                       "bid.id", "bid");
-            const auto bid2 = must(call("POST", "/api/agent/tasks/" + task2 + "/bids", W, json::object{{"proposedAmount", 30}}),
-                                   201, "bid.id", "bid2");
-            contract = must(call("POST", "/api/agent/contracts", O, json::object{{"taskId", task2}, {"bidId", bid2}}), 201,
-                            "contract.id", "hire");
-            must(call("POST", "/api/agent/contracts/" + contract + "/submissions", W, json::object{{"summaryText", "done"}}),
+            bid = must(
+                call("POST", "/api/agent/tasks/" + task + "/bids", W, json::object{{"proposedAmount", 40}}),
+                201, "bid.id", "bid");
+            const auto bid2 = must(
+                call("POST", "/api/agent/tasks/" + task2 + "/bids", W, json::object{{"proposedAmount", 30}}),
+                201, "bid.id", "bid2");
+            contract = must(
+                call("POST", "/api/agent/contracts", O, json::object{{"taskId", task2}, {"bidId", bid2}}),
+                201, "contract.id", "hire");
+            must(call("POST", "/api/agent/contracts/" + contract + "/submissions", W,
+                      json::object{{"summaryText", "done"}}),
                  201, "", "deliver");
             payId = must(call("POST", "/api/agent/me/payout-methods", O,
                               json::object{{"denomination", "USDC"}, {"address", "0xabc"}}),
                          201, "payoutMethod.id", "payout");
             keyId = must(call("POST", "/api/agent/me/keys", O,
-                              json::object{{"label", "k"}, {"purpose", "encryption"}, {"algorithm", "x25519"},
+                              json::object{{"label", "k"},
+                                           {"purpose", "encryption"},
+                                           {"algorithm", "x25519"},
                                            {"publicKey", kPublicKey}}),
                          201, "key.id", "key");
         } catch (const std::exception& e) {
@@ -1596,34 +1751,42 @@ private slots:
             {"bid over budget", "POST", T + "/bids", W, "{\"proposedAmount\":50.01}", "proposedAmount"},
             {"bid as string", "POST", T + "/bids", W, "{\"proposedAmount\":\"10\"}", "proposedAmount"},
             {"bid negative", "POST", T + "/bids", W, "{\"proposedAmount\":-1}", "proposedAmount"},
-            {"bid priceText garbage", "POST", T + "/bids", W, "{\"priceText\":\"lots of money\"}", "priceText"},
+            {"bid priceText garbage", "POST", T + "/bids", W, "{\"priceText\":\"lots of money\"}",
+             "priceText"},
             {"bid etaDays -1", "POST", T + "/bids", W, "{\"proposedAmount\":10,\"etaDays\":-1}", "etaDays"},
-            {"bid etaDays string", "POST", T + "/bids", W, "{\"proposedAmount\":10,\"etaDays\":\"soon\"}", "etaDays"},
-            {"bid approach NUL", "POST", T + "/bids", W, "{\"proposedAmount\":10,\"approach\":\"a\\u0000b\"}", "approach"},
+            {"bid etaDays string", "POST", T + "/bids", W, "{\"proposedAmount\":10,\"etaDays\":\"soon\"}",
+             "etaDays"},
+            {"bid approach NUL", "POST", T + "/bids", W, "{\"proposedAmount\":10,\"approach\":\"a\\u0000b\"}",
+             "approach"},
             {"bid missing price", "POST", T + "/bids", W, "{\"etaDays\":1}", "priceText"},
-            {"patch budget 0.001", "PATCH", "/api/tasks/" + task, O, "{\"budgetAmount\":0.001}", "budgetAmount"},
-            {"patch title 121", "PATCH", "/api/tasks/" + task, O, "{\"title\":\"" + std::string(121, 't') + "\"}", "title"},
+            {"patch budget 0.001", "PATCH", "/api/tasks/" + task, O, "{\"budgetAmount\":0.001}",
+             "budgetAmount"},
+            {"patch title 121", "PATCH", "/api/tasks/" + task, O,
+             "{\"title\":\"" + std::string(121, 't') + "\"}", "title"},
             {"patch mode", "PATCH", "/api/tasks/" + task, O, "{\"mode\":\"open\"}", "mode"},
-            {"patch deadline in the past", "PATCH", "/api/tasks/" + task, O, "{\"deadline\":\"2020-01-01T00:00:00Z\"}",
-             "deadline"},
-            {"patch deadline garbage", "PATCH", "/api/tasks/" + task, O, "{\"deadline\":\"2030-13-01T00:00:00Z\"}",
-             "deadline"},
+            {"patch deadline in the past", "PATCH", "/api/tasks/" + task, O,
+             "{\"deadline\":\"2020-01-01T00:00:00Z\"}", "deadline"},
+            {"patch deadline garbage", "PATCH", "/api/tasks/" + task, O,
+             "{\"deadline\":\"2030-13-01T00:00:00Z\"}", "deadline"},
             {"patch verification $ref", "PATCH", "/api/tasks/" + task, O,
              "{\"verification\":{\"type\":\"json-schema\",\"schema\":{\"$ref\":\"#\"}}}", "verification"},
             {"patch title NUL", "PATCH", "/api/tasks/" + task, O, "{\"title\":\"nul\\u0000title\"}", "title"},
             {"comment NUL", "POST", T + "/comments", W, "{\"body\":\"hi\\u0000there\"}", "body"},
-            {"comment too long", "POST", T + "/comments", W, "{\"body\":\"" + std::string(5001, 'c') + "\"}", "body"},
+            {"comment too long", "POST", T + "/comments", W, "{\"body\":\"" + std::string(5001, 'c') + "\"}",
+             "body"},
             {"comment empty", "POST", T + "/comments", W, "{\"body\":\"   \"}", "body"},
             {"split sub-cent budget", "POST", T + "/split", O,
-             "{\"subtasks\":[{\"title\":\"Part\",\"description\":\"Part of the task\",\"budgetAmount\":0.001}]}",
+             "{\"subtasks\":[{\"title\":\"Part\",\"description\":\"Part of the "
+             "task\",\"budgetAmount\":0.001}]}",
              "subtasks[0].budgetAmount"},
             {"split not an array", "POST", T + "/split", O, "{\"subtasks\":\"all of it\"}", "subtasks"},
             {"hire without ids", "POST", "/api/agent/contracts", O, "{}", "taskId"},
-            {"hire ids as numbers", "POST", "/api/agent/contracts", O, "{\"taskId\":1,\"bidId\":2}", "taskId"},
-            {"reject without reason", "POST", "/api/agent/contracts/" + contract + "/decision", O, "{\"action\":\"reject\"}",
-             "reason"},
-            {"decision bad action", "POST", "/api/agent/contracts/" + contract + "/decision", O, "{\"action\":\"pay\"}",
-             "action"},
+            {"hire ids as numbers", "POST", "/api/agent/contracts", O, "{\"taskId\":1,\"bidId\":2}",
+             "taskId"},
+            {"reject without reason", "POST", "/api/agent/contracts/" + contract + "/decision", O,
+             "{\"action\":\"reject\"}", "reason"},
+            {"decision bad action", "POST", "/api/agent/contracts/" + contract + "/decision", O,
+             "{\"action\":\"pay\"}", "action"},
             {"decision rating 6", "POST", "/api/agent/contracts/" + contract + "/decision", O,
              "{\"action\":\"accept\",\"rating\":6}", "rating"},
             {"submission bad URL", "POST", "/api/agent/contracts/" + contract + "/submissions", W,
@@ -1637,24 +1800,35 @@ private slots:
              "{\"denomination\":\"DOGE\",\"address\":\"x\"}", "denomination"},
             {"payout address NUL", "POST", "/api/agent/me/payout-methods", O,
              "{\"denomination\":\"USDC\",\"address\":\"0x\\u0000\"}", "address"},
-            {"payout patch NUL", "PATCH", "/api/agent/me/payout-methods/" + payId, O, "{\"memo\":\"m\\u0001\"}", "memo"},
+            {"payout patch NUL", "PATCH", "/api/agent/me/payout-methods/" + payId, O,
+             "{\"memo\":\"m\\u0001\"}", "memo"},
             {"key not base64", "POST", "/api/agent/me/keys", O,
-             "{\"label\":\"k\",\"purpose\":\"encryption\",\"algorithm\":\"x25519\",\"publicKey\":\"not base64!!\"}", "publicKey"},
+             "{\"label\":\"k\",\"purpose\":\"encryption\",\"algorithm\":\"x25519\",\"publicKey\":\"not "
+             "base64!!\"}",
+             "publicKey"},
             {"key 31 bytes", "POST", "/api/agent/me/keys", O,
-             "{\"label\":\"k\",\"purpose\":\"encryption\",\"algorithm\":\"x25519\",\"publicKey\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==\"}",
+             "{\"label\":\"k\",\"purpose\":\"encryption\",\"algorithm\":\"x25519\",\"publicKey\":"
+             "\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==\"}",
              "publicKey"},
             {"key purpose mismatch", "POST", "/api/agent/me/keys", O,
-             std::string("{\"label\":\"k\",\"purpose\":\"signing\",\"algorithm\":\"x25519\",\"publicKey\":\"") + kPublicKey + "\"}",
+             std::string(
+                 "{\"label\":\"k\",\"purpose\":\"signing\",\"algorithm\":\"x25519\",\"publicKey\":\"") +
+                 kPublicKey + "\"}",
              "algorithm"},
-            {"token scopes string", "POST", "/api/agent/me/tokens", O, "{\"scopes\":\"tasks:read\"}", "scopes"},
+            {"token scopes string", "POST", "/api/agent/me/tokens", O, "{\"scopes\":\"tasks:read\"}",
+             "scopes"},
             {"token unknown scope", "POST", "/api/agent/me/tokens", O, "{\"scopes\":[\"root\"]}", "scopes"},
-            {"token expired", "POST", "/api/agent/me/tokens", O, "{\"expiresAt\":\"2020-01-01T00:00:00Z\"}", "expiresAt"},
-            {"token expiry garbage", "POST", "/api/agent/me/tokens", O, "{\"expiresAt\":\"never\"}", "expiresAt"},
+            {"token expired", "POST", "/api/agent/me/tokens", O, "{\"expiresAt\":\"2020-01-01T00:00:00Z\"}",
+             "expiresAt"},
+            {"token expiry garbage", "POST", "/api/agent/me/tokens", O, "{\"expiresAt\":\"never\"}",
+             "expiresAt"},
             {"token name NUL", "POST", "/api/agent/me/tokens", O, "{\"name\":\"a\\u0000\"}", "name"},
-            {"me displayName NUL", "PATCH", "/api/agent/me", O, "{\"displayName\":\"x\\u0000y\"}", "displayName"},
+            {"me displayName NUL", "PATCH", "/api/agent/me", O, "{\"displayName\":\"x\\u0000y\"}",
+             "displayName"},
             {"me skills string", "PATCH", "/api/agent/me", O, "{\"skills\":\"docs\"}", "skills"},
             {"me availability", "PATCH", "/api/agent/me", O, "{\"availability\":\"gone\"}", "availability"},
-            {"bid patch bad action", "PATCH", "/api/agent/bids/" + bid, W, "{\"action\":\"steal\"}", "action"},
+            {"bid patch bad action", "PATCH", "/api/agent/bids/" + bid, W, "{\"action\":\"steal\"}",
+             "action"},
             {"counter-offer sub-cent", "POST", "/api/agent/bids/" + bid + "/counter-offers", O,
              "{\"proposedAmount\":0.005}", "proposedAmount"},
             {"claim message NUL", "POST", T + "/claim", W, "{\"message\":\"\\u0000\"}", "message"},
@@ -1663,10 +1837,16 @@ private slots:
         auto state = [&] {
             std::vector<std::string> s;
             for (const auto& [tok, target] : std::vector<std::pair<std::string, std::string>>{
-                     {O, "/api/agent/me"}, {O, "/api/agent/wallet"}, {W, "/api/agent/wallet"},
-                     {O, "/api/agent/tasks"}, {W, "/api/agent/bids"}, {O, "/api/agent/contracts"},
-                     {O, "/api/agent/me/payout-methods"}, {O, "/api/agent/me/keys"},
-                     {O, "/api/agent/bids/" + bid + "/counter-offers"}, {O, "/api/agent/tasks/" + task + "/comments"},
+                     {O, "/api/agent/me"},
+                     {O, "/api/agent/wallet"},
+                     {W, "/api/agent/wallet"},
+                     {O, "/api/agent/tasks"},
+                     {W, "/api/agent/bids"},
+                     {O, "/api/agent/contracts"},
+                     {O, "/api/agent/me/payout-methods"},
+                     {O, "/api/agent/me/keys"},
+                     {O, "/api/agent/bids/" + bid + "/counter-offers"},
+                     {O, "/api/agent/tasks/" + task + "/comments"},
                      {O, "/api/agent/contracts/" + contract + "/submissions"}}) {
                 s.push_back(target + " " + json::serialize(stripVolatile(call("GET", target, tok).json())));
             }
@@ -1685,13 +1865,15 @@ private slots:
             else if (const auto shape = shapeProblem(r); !shape.empty())
                 problems.push_back(label + shape);
             else if (S(r.json(), "fields." + c.field).empty() &&
-                     !(get(r.json(), "fields").is_object() && get(r.json(), "fields").as_object().contains(c.field)))
+                     !(get(r.json(), "fields").is_object() &&
+                       get(r.json(), "fields").as_object().contains(c.field)))
                 problems.push_back(label + "no reason for " + c.field + ": " + brief(r));
         }
         QVERIFY2(problems.empty(), ("bad input:" + join(problems)).c_str());
         const auto after = state();
         for (std::size_t i = 0; i < before.size(); ++i)
-            QVERIFY2(before[i] == after[i], ("bad input changed state:\n" + before[i] + "\n" + after[i]).c_str());
+            QVERIFY2(before[i] == after[i],
+                     ("bad input changed state:\n" + before[i] + "\n" + after[i]).c_str());
     }
 
     void badQueryAndPathParameters()
@@ -1734,8 +1916,10 @@ private slots:
         for (const auto& c : bad) {
             const auto r = call("GET", c.target, T);
             if (r.status != 400 || codeOf(r) != "VALIDATION" || !shapeProblem(r).empty() ||
-                !get(r.json(), "fields").is_object() || !get(r.json(), "fields").as_object().contains(c.field))
-                problems.push_back("GET " + c.target + ": expected 400 naming " + c.field + ", got " + brief(r));
+                !get(r.json(), "fields").is_object() ||
+                !get(r.json(), "fields").as_object().contains(c.field))
+                problems.push_back("GET " + c.target + ": expected 400 naming " + c.field + ", got " +
+                                   brief(r));
         }
         // Odd bytes in paths and filters: never a 5xx (404 / 400 / an empty list).
         const std::vector<std::string> odd = {
@@ -1768,10 +1952,13 @@ private slots:
         for (const auto& target : odd) {
             for (const auto& tok : {std::string(), T}) {
                 const auto r = call("GET", target, tok);
-                if (r.status == 0 || r.status >= 500 || (r.status >= 400 && !shapeProblem(r).empty() && r.status != 401))
-                    problems.push_back("GET " + target + (tok.empty() ? " (anonymous)" : "") + ": " + brief(r));
+                if (r.status == 0 || r.status >= 500 ||
+                    (r.status >= 400 && !shapeProblem(r).empty() && r.status != 401))
+                    problems.push_back("GET " + target + (tok.empty() ? " (anonymous)" : "") + ": " +
+                                       brief(r));
             }
-            const auto w = call("POST", target + (target.find('?') == std::string::npos ? "/cancel" : ""), T, json::object{});
+            const auto w = call("POST", target + (target.find('?') == std::string::npos ? "/cancel" : ""), T,
+                                json::object{});
             if (w.status == 0 || w.status >= 500)
                 problems.push_back("POST " + target + ": " + brief(w));
         }
@@ -1818,8 +2005,9 @@ private slots:
             asio::ip::tcp::socket sock(ioc);
             asio::ip::tcp::resolver resolver(ioc);
             asio::connect(sock, resolver.resolve("127.0.0.1", std::to_string(m_srv->port())));
-            const std::string head = "POST /api/agent/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                                     me.token + "\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{";
+            const std::string head =
+                "POST /api/agent/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + me.token +
+                "\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{";
             asio::write(sock, asio::buffer(head));
             std::string reply;
             char buf[4096];
@@ -1845,7 +2033,8 @@ private slots:
     void idempotentReplayAndMismatch()
     {
         const auto owner = m_srv->registerMember("idem_owner");
-        const json::object body{{"title", "Idempotent task"}, {"description", "Posted once, however often sent."},
+        const json::object body{{"title", "Idempotent task"},
+                                {"description", "Posted once, however often sent."},
                                 {"budgetAmount", 250}};
         const Headers key{{"Idempotency-Key", "post-task-0001"}};
         const auto r1 = call("POST", "/api/agent/tasks", owner.token, body, key);
@@ -1892,8 +2081,8 @@ private slots:
         const Headers k1{{"Idempotency-Key", "fix-and-retry"}};
         auto r = call("POST", "/api/agent/tasks", O, json::object{{"title", "x"}, {"budgetAmount", 10}}, k1);
         EXPECT_ERROR(r, 400, "VALIDATION");
-        const json::object fixed{{"title", "Fixed task title"}, {"description", "Now with a description."},
-                                 {"budgetAmount", 10}};
+        const json::object fixed{
+            {"title", "Fixed task title"}, {"description", "Now with a description."}, {"budgetAmount", 10}};
         r = call("POST", "/api/agent/tasks", O, fixed, k1);
         EXPECT_STATUS(r, 201);
         QVERIFY(!r.headers.count("idempotent-replayed"));
@@ -1909,7 +2098,8 @@ private slots:
         EXPECT_STATUS(call("POST", "/api/agent/tasks", O, fixed2, k1b), 201);
         // A 402 is stored and replayed, even once the money would be there.
         const Headers k2{{"Idempotency-Key", "too-expensive"}};
-        const json::object pricey{{"title", "Too expensive"}, {"description", "More than the wallet holds."},
+        const json::object pricey{{"title", "Too expensive"},
+                                  {"description", "More than the wallet holds."},
                                   {"budgetAmount", 5000}};
         const auto p1 = call("POST", "/api/agent/tasks", O, pricey, k2);
         EXPECT_ERROR(p1, 402, "INSUFFICIENT_FUNDS");
@@ -1930,7 +2120,8 @@ private slots:
         EXPECT_STATUS(c2, 409);
         QVERIFY(c2.headers.count("idempotent-replayed"));
         // A 403 (missing scope) and a 404 are not stored: the same key works with the right token / id.
-        r = call("POST", "/api/agent/me/tokens", O, json::object{{"name", "reader"}, {"scopes", json::array{"tasks:read"}}});
+        r = call("POST", "/api/agent/me/tokens", O,
+                 json::object{{"name", "reader"}, {"scopes", json::array{"tasks:read"}}});
         EXPECT_STATUS(r, 201);
         const std::string reader = S(r.json(), "tokenValue");
         const Headers k4{{"Idempotency-Key", "scope-then-full"}};
@@ -1941,10 +2132,12 @@ private slots:
         EXPECT_STATUS(r, 201);
         QVERIFY(!r.headers.count("idempotent-replayed"));
         const Headers k5{{"Idempotency-Key", "not-found-first"}};
-        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + fakeId(tid) + "/cancel", O, json::object{}, k5), 404, "NOT_FOUND");
+        EXPECT_ERROR(call("POST", "/api/agent/tasks/" + fakeId(tid) + "/cancel", O, json::object{}, k5), 404,
+                     "NOT_FOUND");
         // 401 is not stored (nobody to store it for) and does not burn the key.
-        EXPECT_ERROR(call("POST", "/api/agent/tasks", "td_bogus_token_value", third, {{"Idempotency-Key", "k401"}}), 401,
-                     "UNAUTHORIZED");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/tasks", "td_bogus_token_value", third, {{"Idempotency-Key", "k401"}}),
+            401, "UNAUTHORIZED");
         json::object fourth = fixed;
         fourth["title"] = "Fourth task title";
         EXPECT_STATUS(call("POST", "/api/agent/tasks", O, fourth, {{"Idempotency-Key", "k401"}}), 201);
@@ -1959,7 +2152,8 @@ private slots:
         const auto alice = m_srv->registerMember("idem_alice");
         const auto bob = m_srv->registerMember("idem_bob");
         const Headers key{{"Idempotency-Key", "shared-key-1"}};
-        const json::object body{{"title", "Alice's task"}, {"description", "Alice posts this one."}, {"budgetAmount", 100}};
+        const json::object body{
+            {"title", "Alice's task"}, {"description", "Alice posts this one."}, {"budgetAmount", 100}};
         const auto a = call("POST", "/api/agent/tasks", alice.token, body, key);
         EXPECT_STATUS(a, 201);
         // Bob's identical request under the same key is his own, not a replay of Alice's.
@@ -1972,16 +2166,20 @@ private slots:
         // And with a different body: no mismatch across principals.
         json::object other = body;
         other["title"] = "Bob's other task";
-        const auto b2 = call("POST", "/api/agent/tasks", bob.token, other, {{"Idempotency-Key", "alice-only-key"}});
+        const auto b2 =
+            call("POST", "/api/agent/tasks", bob.token, other, {{"Idempotency-Key", "alice-only-key"}});
         EXPECT_STATUS(b2, 201);
-        EXPECT_STATUS(call("POST", "/api/agent/tasks", alice.token, body, {{"Idempotency-Key", "alice-only-key"}}), 201);
+        EXPECT_STATUS(
+            call("POST", "/api/agent/tasks", alice.token, body, {{"Idempotency-Key", "alice-only-key"}}),
+            201);
         // Each was charged for their own.
         auto r = call("GET", "/api/agent/wallet", alice.token);
         QCOMPARE(C(r.json(), "wallet.escrow"), 20000LL);
         r = call("GET", "/api/agent/wallet", bob.token);
         QCOMPARE(C(r.json(), "wallet.escrow"), 20000LL);
         // Anonymous keys (registration) are kept apart from a profile's keys.
-        const json::object reg{{"email", "idem_carol@example.com"}, {"password", kPassword}, {"handle", "idem_carol"}};
+        const json::object reg{
+            {"email", "idem_carol@example.com"}, {"password", kPassword}, {"handle", "idem_carol"}};
         r = call("POST", "/api/agent/register", "", reg, key);
         EXPECT_STATUS(r, 201);
         QVERIFY(!r.headers.count("idempotent-replayed"));
@@ -2004,10 +2202,13 @@ private slots:
         // ... and a tasks:read token of the same profile replaying it gets a refusal, not the secret.
         r = call("POST", "/api/agent/me/tokens", reader, mint, key);
         EXPECT_ERROR(r, 403, "MISSING_SCOPE");
-        QVERIFY2(r.body.find(secret) == std::string::npos, "a replay hands a token value to a token that may not mint");
+        QVERIFY2(r.body.find(secret) == std::string::npos,
+                 "a replay hands a token value to a token that may not mint");
         // Same for a task: the reader cannot replay a write it could not make.
-        const json::object task{{"title", "Replay me"}, {"description", "Posted by the full token."}, {"budgetAmount", 5}};
-        EXPECT_STATUS(call("POST", "/api/agent/tasks", owner.token, task, {{"Idempotency-Key", "task-001"}}), 201);
+        const json::object task{
+            {"title", "Replay me"}, {"description", "Posted by the full token."}, {"budgetAmount", 5}};
+        EXPECT_STATUS(call("POST", "/api/agent/tasks", owner.token, task, {{"Idempotency-Key", "task-001"}}),
+                      201);
         EXPECT_ERROR(call("POST", "/api/agent/tasks", reader, task, {{"Idempotency-Key", "task-001"}}), 403,
                      "MISSING_SCOPE");
         // Responses that carry a token value are never stored for replay: the
@@ -2018,16 +2219,19 @@ private slots:
         QVERIFY(S(r.json(), "tokenValue") != secret);
         // Register and login under a key leave no token value in the database either.
         const Headers regKey{{"Idempotency-Key", "register-001"}};
-        const json::object reg{{"email", "idem_secret@example.com"}, {"password", "correct horse battery"},
+        const json::object reg{{"email", "idem_secret@example.com"},
+                               {"password", "correct horse battery"},
                                {"handle", "idem_secret"}};
         r = call("POST", "/api/agent/register", "", reg, regKey);
         EXPECT_STATUS(r, 201);
         const std::string regToken = S(r.json(), "tokenValue");
-        r = call("POST", "/api/agent/login", "", json::object{{"email", "idem_secret@example.com"},
-                                                              {"password", "correct horse battery"}}, regKey);
+        r = call("POST", "/api/agent/login", "",
+                 json::object{{"email", "idem_secret@example.com"}, {"password", "correct horse battery"}},
+                 regKey);
         EXPECT_STATUS(r, 200);
         const std::string loginToken = S(r.json(), "tokenValue");
-        taskdesk::store::Transaction tx(m_srv->server().platform().db, taskdesk::store::Transaction::Mode::Read);
+        taskdesk::store::Transaction tx(m_srv->server().platform().db,
+                                        taskdesk::store::Transaction::Mode::Read);
         auto rows = tx.query("SELECT body FROM idempotency_keys");
         while (rows.next()) {
             const std::string stored = rows.str(0);
@@ -2040,7 +2244,8 @@ private slots:
     void idempotencyConcurrentTwins()
     {
         const auto owner = m_srv->registerMember("idem_race");
-        const json::object body{{"title", "Raced task"}, {"description", "Eight threads, one key."}, {"budgetAmount", 100}};
+        const json::object body{
+            {"title", "Raced task"}, {"description", "Eight threads, one key."}, {"budgetAmount", 100}};
         const std::string payload = json::serialize(body);
         constexpr int kThreads = 8;
         std::vector<Reply> replies(kThreads);
@@ -2051,11 +2256,10 @@ private slots:
             threads.emplace_back([&, i] {
                 HttpClient c("127.0.0.1", port);
                 start.arrive_and_wait();
-                replies[static_cast<std::size_t>(i)] =
-                    c.request("POST", "/api/agent/tasks", payload,
-                              {{"Authorization", "Bearer " + owner.token},
-                               {"Content-Type", "application/json"},
-                               {"Idempotency-Key", "race-key-42"}});
+                replies[static_cast<std::size_t>(i)] = c.request("POST", "/api/agent/tasks", payload,
+                                                                 {{"Authorization", "Bearer " + owner.token},
+                                                                  {"Content-Type", "application/json"},
+                                                                  {"Idempotency-Key", "race-key-42"}});
             });
         for (auto& t : threads)
             t.join();
@@ -2109,11 +2313,13 @@ private slots:
         const int wait = std::atoi(r.headers.at("retry-after").c_str());
         QVERIFY2(wait >= 1 && wait <= 60, r.headers.at("retry-after").c_str());
         // Nothing was registered or minted by the refused call.
-        EXPECT_ERROR(call("POST", "/api/agent/login", "", json::object{{"email", "rl_user_5@example.com"}, {"password", kPassword}}),
+        EXPECT_ERROR(call("POST", "/api/agent/login", "",
+                          json::object{{"email", "rl_user_5@example.com"}, {"password", kPassword}}),
                      401, "INVALID_CREDENTIALS");
         QCOMPARE(m_srv->ledger().transfers, 5LL);
         // Other classes still work: a registered profile logs in and reads.
-        auto l = call("POST", "/api/agent/login", "", json::object{{"email", "rl_user_0@example.com"}, {"password", kPassword}});
+        auto l = call("POST", "/api/agent/login", "",
+                      json::object{{"email", "rl_user_0@example.com"}, {"password", kPassword}});
         EXPECT_STATUS(l, 200);
         EXPECT_STATUS(call("GET", "/api/agent/me", S(l.json(), "tokenValue")), 200);
         // The window passes: registration opens again. (The limiter uses the steady clock, so only
@@ -2125,11 +2331,13 @@ private slots:
         const auto me = m_srv->registerMember("rl_login");
         for (int i = 0; i < 10; ++i) {
             const bool right = i % 2 == 0;
-            const auto r = call("POST", "/api/agent/login", "",
-                                json::object{{"email", me.email}, {"password", right ? kPassword : "wrong password"}});
+            const auto r =
+                call("POST", "/api/agent/login", "",
+                     json::object{{"email", me.email}, {"password", right ? kPassword : "wrong password"}});
             QVERIFY2(r.status == (right ? 200 : 401), brief(r).c_str());
         }
-        const auto r = call("POST", "/api/agent/login", "", json::object{{"email", me.email}, {"password", kPassword}});
+        const auto r =
+            call("POST", "/api/agent/login", "", json::object{{"email", me.email}, {"password", kPassword}});
         EXPECT_ERROR(r, 429, "RATE_LIMITED");
         QVERIFY(r.headers.count("retry-after"));
         QVERIFY(r.body.find("tokenValue") == std::string::npos);
@@ -2145,13 +2353,14 @@ private slots:
         std::vector<std::string> tasks;
         try {
             for (int i = 0; i < 21; ++i)
-                tasks.push_back(newTask(owner.token, "Rate limited task " + std::to_string(i), {{"budgetAmount", 2}}));
+                tasks.push_back(
+                    newTask(owner.token, "Rate limited task " + std::to_string(i), {{"budgetAmount", 2}}));
         } catch (const std::exception& e) {
             QFAIL(e.what());
         }
         for (int i = 0; i < 20; ++i) {
-            const auto r = call("POST", "/api/agent/tasks/" + tasks[static_cast<std::size_t>(i)] + "/bids", bidder.token,
-                                json::object{{"proposedAmount", 1}, {"etaDays", 1}});
+            const auto r = call("POST", "/api/agent/tasks/" + tasks[static_cast<std::size_t>(i)] + "/bids",
+                                bidder.token, json::object{{"proposedAmount", 1}, {"etaDays", 1}});
             QVERIFY2(r.status == 201, ("bid " + std::to_string(i + 1) + ": " + brief(r)).c_str());
         }
         const auto r = call("POST", "/api/agent/tasks/" + tasks.back() + "/bids", bidder.token,
@@ -2189,7 +2398,8 @@ private slots:
             {body("a@example.com", "reg_short", "1234567"), "password"},
             {body("a@example.com", "reg_short", ""), "password"},
             {json::object{{"email", "a@example.com"}, {"handle", "reg_nopass"}}, "password"},
-            {json::object{{"email", "a@example.com"}, {"handle", "reg_numpass"}, {"password", 12345678}}, "password"},
+            {json::object{{"email", "a@example.com"}, {"handle", "reg_numpass"}, {"password", 12345678}},
+             "password"},
             {body("a@example.com", "reg_nul", std::string("abc\0defgh", 9)), "password"},
             {body("a@example.com", "ab", kPassword), "handle"},
             {body("a@example.com", std::string(33, 'h'), kPassword), "handle"},
@@ -2200,12 +2410,19 @@ private slots:
             {body("not-an-email", "reg_email", kPassword), "email"},
             {body("a@b", "reg_email2", kPassword), "email"},
             {body("a b@example.com", "reg_email3", kPassword), "email"},
-            {json::object{{"email", "k@example.com"}, {"password", kPassword}, {"handle", "reg_kind"}, {"kind", "admin"}},
+            {json::object{{"email", "k@example.com"},
+                          {"password", kPassword},
+                          {"handle", "reg_kind"},
+                          {"kind", "admin"}},
              "kind"},
-            {json::object{{"email", "s@example.com"}, {"password", kPassword}, {"handle", "reg_sc"},
+            {json::object{{"email", "s@example.com"},
+                          {"password", kPassword},
+                          {"handle", "reg_sc"},
                           {"tokenScopes", json::array{"support:write"}}},
              "tokenScopes"},
-            {json::object{{"email", "d@example.com"}, {"password", kPassword}, {"handle", "reg_dn"},
+            {json::object{{"email", "d@example.com"},
+                          {"password", kPassword},
+                          {"handle", "reg_dn"},
                           {"displayName", "bad\x01name"}},
              "displayName"},
         };
@@ -2214,7 +2431,8 @@ private slots:
             const auto r = reg(b);
             if (r.status != 400 || codeOf(r) != "VALIDATION" || !shapeProblem(r).empty() ||
                 S(r.json(), "fields." + field).empty())
-                problems.push_back(json::serialize(b) + ": expected 400 naming " + field + ", got " + brief(r));
+                problems.push_back(json::serialize(b) + ": expected 400 naming " + field + ", got " +
+                                   brief(r));
             else if (r.body.find("tokenValue") != std::string::npos)
                 problems.push_back(json::serialize(b) + ": a refused registration returned a token");
         }
@@ -2222,9 +2440,14 @@ private slots:
         // No refused registration minted credits.
         QCOMPARE(m_srv->ledger().transfers, transfers);
         // Mass assignment at registration is ignored: no roles, no extra credits, no chosen id.
-        auto r = reg(json::object{{"email", "mass@example.com"}, {"password", kPassword}, {"handle", "reg_mass"},
-                                  {"roles", json::array{"support", "admin"}}, {"id", "prf_chosen"},
-                                  {"exp", 999999}, {"creditScore", 999}, {"balance", 1000000}});
+        auto r = reg(json::object{{"email", "mass@example.com"},
+                                  {"password", kPassword},
+                                  {"handle", "reg_mass"},
+                                  {"roles", json::array{"support", "admin"}},
+                                  {"id", "prf_chosen"},
+                                  {"exp", 999999},
+                                  {"creditScore", 999},
+                                  {"balance", 1000000}});
         EXPECT_STATUS(r, 201);
         QVERIFY(S(r.json(), "profile.id") != "prf_chosen");
         QCOMPARE(N(r.json(), "profile.roles"), 0LL);
@@ -2235,8 +2458,11 @@ private slots:
         QVERIFY2(r.status == 404 || r.status == 403, brief(r).c_str());
         // ... and on PATCH /api/agent/me.
         r = call("PATCH", "/api/agent/me", massToken,
-                 json::object{{"email", "stolen@example.com"}, {"handle", "reg_first"}, {"id", first.id},
-                              {"exp", 999999}, {"roles", json::array{"admin"}}});
+                 json::object{{"email", "stolen@example.com"},
+                              {"handle", "reg_first"},
+                              {"id", first.id},
+                              {"exp", 999999},
+                              {"roles", json::array{"admin"}}});
         EXPECT_STATUS(r, 200);
         r = call("GET", "/api/agent/me", massToken);
         QCOMPARE(QString::fromStdString(S(r.json(), "profile.email")), QStringLiteral("mass@example.com"));
@@ -2246,9 +2472,14 @@ private slots:
         QCOMPARE(N(r.json(), "profile.roles"), 0LL);
         // Server-owned task fields are not assignable either.
         r = call("POST", "/api/agent/tasks", massToken,
-                 json::object{{"title", "Mass assigned"}, {"description", "Tries to set server fields"},
-                              {"budgetAmount", 10}, {"id", "tsk_chosen"}, {"status", "completed"},
-                              {"owner", json::object{{"id", first.id}}}, {"ownerId", first.id}, {"escrowAmount", 0}});
+                 json::object{{"title", "Mass assigned"},
+                              {"description", "Tries to set server fields"},
+                              {"budgetAmount", 10},
+                              {"id", "tsk_chosen"},
+                              {"status", "completed"},
+                              {"owner", json::object{{"id", first.id}}},
+                              {"ownerId", first.id},
+                              {"escrowAmount", 0}});
         EXPECT_STATUS(r, 201);
         QVERIFY(S(r.json(), "task.id") != "tsk_chosen");
         QCOMPARE(QString::fromStdString(S(r.json(), "task.status")), QStringLiteral("open"));
@@ -2256,21 +2487,27 @@ private slots:
         QCOMPARE(C(r.json(), "task.escrowAmount"), 1000LL);
 
         // Login: a wrong password and an unknown email look exactly alike.
-        const auto wrong = call("POST", "/api/agent/login", "", json::object{{"email", first.email}, {"password", "wrong password"}});
+        const auto wrong = call("POST", "/api/agent/login", "",
+                                json::object{{"email", first.email}, {"password", "wrong password"}});
         const auto unknown =
-            call("POST", "/api/agent/login", "", json::object{{"email", "nobody@example.com"}, {"password", "wrong password"}});
+            call("POST", "/api/agent/login", "",
+                 json::object{{"email", "nobody@example.com"}, {"password", "wrong password"}});
         EXPECT_ERROR(wrong, 401, "INVALID_CREDENTIALS");
         EXPECT_ERROR(unknown, 401, "INVALID_CREDENTIALS");
         QCOMPARE(QString::fromStdString(wrong.body), QString::fromStdString(unknown.body));
         QVERIFY(wrong.body.find("tokenValue") == std::string::npos);
         const auto wrongCase =
-            call("POST", "/api/agent/login", "", json::object{{"email", first.email}, {"password", "CORRECT HORSE BATTERY"}});
+            call("POST", "/api/agent/login", "",
+                 json::object{{"email", first.email}, {"password", "CORRECT HORSE BATTERY"}});
         EXPECT_ERROR(wrongCase, 401, "INVALID_CREDENTIALS");
-        EXPECT_ERROR(call("POST", "/api/agent/login", "", json::object{{"email", first.email}}), 400, "VALIDATION");
-        EXPECT_ERROR(call("POST", "/api/agent/login", "", json::object{{"email", first.email}, {"password", 42}}), 400,
+        EXPECT_ERROR(call("POST", "/api/agent/login", "", json::object{{"email", first.email}}), 400,
                      "VALIDATION");
+        EXPECT_ERROR(
+            call("POST", "/api/agent/login", "", json::object{{"email", first.email}, {"password", 42}}), 400,
+            "VALIDATION");
         EXPECT_ERROR(raw("POST", "/api/agent/login", "", "{\"email\":"), 400, "VALIDATION");
-        r = call("POST", "/api/agent/login", "", json::object{{"email", "REG_FIRST@example.com"}, {"password", kPassword}});
+        r = call("POST", "/api/agent/login", "",
+                 json::object{{"email", "REG_FIRST@example.com"}, {"password", kPassword}});
         EXPECT_STATUS(r, 200);
         QCOMPARE(QString::fromStdString(S(r.json(), "profile.id")), QString::fromStdString(first.id));
     }

@@ -45,8 +45,11 @@ private slots:
         auto c = m_srv->client();
         const auto owner = m_srv->registerMember("owner_one", {"docs"});
         const auto worker = m_srv->registerMember("worker_one", {"docs"});
-        json::object task{{"title", "Write API docs"}, {"description", "Document agent flows end-to-end."},
-                          {"skillsTags", json::array{"docs"}}, {"budgetAmount", 200}, {"budgetCurrency", "CREDITS"}};
+        json::object task{{"title", "Write API docs"},
+                          {"description", "Document agent flows end-to-end."},
+                          {"skillsTags", json::array{"docs"}},
+                          {"budgetAmount", 200},
+                          {"budgetCurrency", "CREDITS"}};
         auto r = c.call("POST", "/api/agent/tasks", owner.token, task);
         QCOMPARE(r.status, 201);
         const std::string taskId(r.obj().at("task").at("id").as_string());
@@ -58,7 +61,8 @@ private slots:
                    json::object{{"proposedAmount", 150.25}, {"etaDays", 2}, {"approach", "Plan"}});
         QCOMPARE(r.status, 201);
         const std::string bidId(r.obj().at("bid").at("id").as_string());
-        r = c.call("POST", "/api/agent/contracts", owner.token, json::object{{"taskId", taskId}, {"bidId", bidId}});
+        r = c.call("POST", "/api/agent/contracts", owner.token,
+                   json::object{{"taskId", taskId}, {"bidId", bidId}});
         QCOMPARE(r.status, 201);
         const std::string contractId(r.obj().at("contract").at("id").as_string());
         // The surplus above the agreed price is back with the owner.

@@ -2,16 +2,14 @@
 // retries to a receiver that is down at first, signatures, event filters, the
 // attempt log, restarts, expired leases, private-target refusal (at creation and
 // at delivery), and the dispatcher's throughput to a local receiver.
-#include "TestServer.h"
-
 #include "Database.h"
 #include "Digest.h"
 #include "HttpServer.h"
 #include "Ids.h"
+#include "TestServer.h"
 #include "WebhookService.h"
 
 #include <QTest>
-
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -66,7 +64,10 @@ public:
         }
     }
     std::uint16_t port() const { return m_port; }
-    std::string url(const std::string& path = "/hook") const { return "http://127.0.0.1:" + std::to_string(m_port) + path; }
+    std::string url(const std::string& path = "/hook") const
+    {
+        return "http://127.0.0.1:" + std::to_string(m_port) + path;
+    }
     void setStatus(int s)
     {
         std::lock_guard lock(m_mutex);
@@ -165,7 +166,8 @@ private:
     std::string newTask(const std::string& token, const std::string& title)
     {
         const auto r = call("POST", "/api/agent/tasks", token,
-                            json::object{{"title", title}, {"description", "A task that makes notifications."},
+                            json::object{{"title", title},
+                                         {"description", "A task that makes notifications."},
                                          {"budgetAmount", 20}});
         return r.status == 201 ? str(r.obj().at("task"), "id") : std::string();
     }
@@ -194,7 +196,8 @@ private:
             --expected;
         }
         QCOMPARE(expected, std::int64_t(0));
-        taskdesk::store::Transaction tx(m_srv->server().platform().db, taskdesk::store::Transaction::Mode::Read);
+        taskdesk::store::Transaction tx(m_srv->server().platform().db,
+                                        taskdesk::store::Transaction::Mode::Read);
         const auto n = tx.scalarInt("SELECT attempts FROM webhook_deliveries WHERE id = ?",
                                     {taskdesk::store::sqlText(deliveryId)});
         const auto logged = tx.scalarInt("SELECT COUNT(*) FROM webhook_attempts WHERE delivery_id = ?",
@@ -228,7 +231,9 @@ private slots:
 
         // 401 without a credential; 400 for bad bodies.
         QCOMPARE(call("GET", "/api/agent/webhooks").status, 401);
-        QCOMPARE(call("POST", "/api/agent/webhooks", "", json::object{{"url", rx.url()}, {"events", json::array{"*"}}}).status,
+        QCOMPARE(call("POST", "/api/agent/webhooks", "",
+                      json::object{{"url", rx.url()}, {"events", json::array{"*"}}})
+                     .status,
                  401);
         auto r = call("POST", "/api/agent/webhooks", owner.token, json::object{{"events", json::array{"*"}}});
         QCOMPARE(r.status, 400);
@@ -240,10 +245,13 @@ private slots:
                  json::object{{"url", rx.url()}, {"events", json::array{"bid.received", "no.such.event"}}});
         QCOMPARE(r.status, 400);
         QVERIFY(r.obj().at("fields").as_object().contains("events"));
-        for (const char* bad : {"ftp://127.0.0.1/x", "127.0.0.1/hook", "http://user:pw@127.0.0.1/x", "http://127.0.0.1:0/",
-                                "http://127.0.0.1:99999/", "http://127.0.0.1/a#frag", "http:///nohost", "javascript:alert(1)"}) {
-            r = call("POST", "/api/agent/webhooks", owner.token, json::object{{"url", bad}, {"events", json::array{"*"}}});
-            QVERIFY2(r.status == 400 && r.obj().at("fields").as_object().contains("url"), (std::string(bad) + ": " + brief(r)).c_str());
+        for (const char* bad : {"ftp://127.0.0.1/x", "127.0.0.1/hook", "http://user:pw@127.0.0.1/x",
+                                "http://127.0.0.1:0/", "http://127.0.0.1:99999/", "http://127.0.0.1/a#frag",
+                                "http:///nohost", "javascript:alert(1)"}) {
+            r = call("POST", "/api/agent/webhooks", owner.token,
+                     json::object{{"url", bad}, {"events", json::array{"*"}}});
+            QVERIFY2(r.status == 400 && r.obj().at("fields").as_object().contains("url"),
+                     (std::string(bad) + ": " + brief(r)).c_str());
         }
         r = call("POST", "/api/agent/webhooks", owner.token,
                  json::object{{"url", rx.url()}, {"events", json::array{"*"}}, {"secret", "short"}});
@@ -252,7 +260,8 @@ private slots:
 
         // An omitted secret is generated (32 bytes, hex) and shown once.
         r = call("POST", "/api/agent/webhooks", owner.token,
-                 json::object{{"url", rx.url()}, {"events", json::array{"bid.received", "task.claimed", "bid.received"}}});
+                 json::object{{"url", rx.url()},
+                              {"events", json::array{"bid.received", "task.claimed", "bid.received"}}});
         QVERIFY2(r.status == 201, brief(r).c_str());
         const std::string secret = str(r.json(), "secret");
         QCOMPARE(secret.size(), std::size_t(64));
@@ -262,7 +271,8 @@ private slots:
         QCOMPARE(r.obj().at("webhook").at("events").as_array().size(), std::size_t(2)); // duplicates dropped
         QCOMPARE(r.obj().at("webhook").at("active").as_bool(), true);
         // ... and never again.
-        for (const std::string& path : {std::string("/api/agent/webhooks"), "/api/agent/webhooks/" + hookId}) {
+        for (const std::string& path :
+             {std::string("/api/agent/webhooks"), "/api/agent/webhooks/" + hookId}) {
             r = call("GET", path, owner.token);
             QVERIFY2(r.status == 200, brief(r).c_str());
             QVERIFY(r.body.find(secret) == std::string::npos);
@@ -292,10 +302,12 @@ private slots:
             ids.push_back(createHook(owner.token, rx.url("/h" + std::to_string(i)), json::array{"*"}));
             QVERIFY(!ids.back().empty());
         }
-        r = call("POST", "/api/agent/webhooks", owner.token, json::object{{"url", rx.url()}, {"events", json::array{"*"}}});
+        r = call("POST", "/api/agent/webhooks", owner.token,
+                 json::object{{"url", rx.url()}, {"events", json::array{"*"}}});
         QCOMPARE(r.status, 409);
         QCOMPARE(codeOf(r), std::string("LIMIT_REACHED"));
-        r = call("POST", "/api/agent/webhooks", owner.token, json::object{{"url", "nope"}, {"events", json::array{"*"}}});
+        r = call("POST", "/api/agent/webhooks", owner.token,
+                 json::object{{"url", "nope"}, {"events", json::array{"*"}}});
         QCOMPARE(r.status, 400);
         r = call("GET", "/api/agent/webhooks?limit=2", owner.token);
         QCOMPARE(r.obj().at("webhooks").as_array().size(), std::size_t(2));
@@ -316,7 +328,8 @@ private slots:
         QCOMPARE(r.obj().at("webhooks").as_array().size(), std::size_t(1));
 
         // Scopes: a token without webhooks:* gets 403 on its own hooks, still 404 on others'.
-        r = call("POST", "/api/agent/me/tokens", owner.token, json::object{{"name", "narrow"}, {"scopes", json::array{"tasks:read"}}});
+        r = call("POST", "/api/agent/me/tokens", owner.token,
+                 json::object{{"name", "narrow"}, {"scopes", json::array{"tasks:read"}}});
         QCOMPARE(r.status, 201);
         const std::string narrow = str(r.json(), "tokenValue");
         r = call("GET", "/api/agent/webhooks", narrow);
@@ -328,7 +341,9 @@ private slots:
                  json::object{{"name", "reader"}, {"scopes", json::array{"webhooks:read"}}});
         const std::string reader = str(r.json(), "tokenValue");
         QCOMPARE(call("GET", "/api/agent/webhooks/" + hookId, reader).status, 200);
-        QCOMPARE(call("PATCH", "/api/agent/webhooks/" + hookId, reader, json::object{{"active", true}}).status, 403);
+        QCOMPARE(
+            call("PATCH", "/api/agent/webhooks/" + hookId, reader, json::object{{"active", true}}).status,
+            403);
 
         // DELETE, then it is gone (and a slot is free again).
         r = call("DELETE", "/api/agent/webhooks/" + hookId, owner.token);
@@ -351,7 +366,8 @@ private slots:
         const std::uint16_t port = reservePort();
         const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/incoming?src=taskdesk";
         const std::string bids = createHook(owner.token, url, json::array{"bid.received"});
-        const std::string claims = createHook(owner.token, url, json::array{"task.claimed", "comment.created"});
+        const std::string claims =
+            createHook(owner.token, url, json::array{"task.claimed", "comment.created"});
         QVERIFY(!bids.empty() && !claims.empty());
 
         const std::string taskId = newTask(owner.token, "Webhook task");
@@ -362,7 +378,8 @@ private slots:
         QVERIFY2(r.status == 201, brief(r).c_str());
 
         // Several failed attempts, each logged with its error.
-        QVERIFY2(waitUntil([&] { return attempts(owner.token, bids).size() >= 3; }, 10s), "no retries logged");
+        QVERIFY2(waitUntil([&] { return attempts(owner.token, bids).size() >= 3; }, 10s),
+                 "no retries logged");
         auto log = attempts(owner.token, bids);
         for (const auto& e : log) {
             QCOMPARE(e.at("succeeded").as_bool(), false);
@@ -377,7 +394,8 @@ private slots:
         Receiver rx(port);
         rx.start();
         const auto up = Clock::now();
-        QVERIFY2(waitUntil([&] { return rx.count() >= 1; }, 15s), "the delivery never came after the receiver came up");
+        QVERIFY2(waitUntil([&] { return rx.count() >= 1; }, 15s),
+                 "the delivery never came after the receiver came up");
         const auto got = Clock::now();
         std::this_thread::sleep_for(300ms); // nothing else should follow
         QCOMPARE(rx.count(), std::size_t(1));
@@ -387,7 +405,8 @@ private slots:
         QCOMPARE(req.header("content-type").value_or(""), std::string("application/json"));
         QCOMPARE(req.header("x-taskdesk-event").value_or(""), std::string("bid.received"));
         QCOMPARE(req.header("x-taskdesk-delivery").value_or(""), deliveryId);
-        const std::string expectedSig = "sha256=" + taskdesk::crypto::Digest::hmacSha256Hex(kSecret, req.body);
+        const std::string expectedSig =
+            "sha256=" + taskdesk::crypto::Digest::hmacSha256Hex(kSecret, req.body);
         QCOMPARE(req.header("x-taskdesk-signature").value_or(""), expectedSig);
         QVERIFY(req.header("x-taskdesk-signature").value_or("") !=
                 "sha256=" + taskdesk::crypto::Digest::hmacSha256Hex("another secret entirely", req.body));
@@ -419,12 +438,14 @@ private slots:
               std::chrono::duration<double, std::milli>(got - up).count());
 
         // A comment matches the second hook only.
-        r = call("POST", "/api/agent/tasks/" + taskId + "/comments", bidder.token, json::object{{"body", "Hello there"}});
+        r = call("POST", "/api/agent/tasks/" + taskId + "/comments", bidder.token,
+                 json::object{{"body", "Hello there"}});
         QVERIFY2(r.status == 201, brief(r).c_str());
         QVERIFY(waitUntil([&] { return rx.count() >= 2; }, 10s));
         std::this_thread::sleep_for(200ms);
         QCOMPARE(rx.count(), std::size_t(2));
-        QCOMPARE(rx.received().back().header("x-taskdesk-event").value_or(""), std::string("comment.created"));
+        QCOMPARE(rx.received().back().header("x-taskdesk-event").value_or(""),
+                 std::string("comment.created"));
         QCOMPARE(attempts(owner.token, claims).size(), std::size_t(1));
     }
 
@@ -439,14 +460,17 @@ private slots:
         rx.start();
         const std::string hook = createHook(owner.token, rx.url(), json::array{"comment.created"});
         const std::string taskId = newTask(owner.token, "Status code task");
-        auto r = call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token, json::object{{"body", "one"}});
+        auto r = call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token,
+                      json::object{{"body", "one"}});
         QCOMPARE(r.status, 201);
         QVERIFY(waitUntil([&] { return rx.count() >= 2; }, 10s));
         rx.setStatus(204);
-        QVERIFY(waitUntil([&] {
-            const auto log = attempts(owner.token, hook);
-            return !log.empty() && log.front().at("succeeded").as_bool();
-        }, 10s));
+        QVERIFY(waitUntil(
+            [&] {
+                const auto log = attempts(owner.token, hook);
+                return !log.empty() && log.front().at("succeeded").as_bool();
+            },
+            10s));
         const auto log = attempts(owner.token, hook);
         QCOMPARE(log.front().at("statusCode").as_int64(), std::int64_t(204));
         for (std::size_t i = 1; i < log.size(); ++i) {
@@ -463,7 +487,8 @@ private slots:
         const auto before = rx.count();
         r = call("PATCH", "/api/agent/webhooks/" + hook, owner.token, json::object{{"active", false}});
         QCOMPARE(r.status, 200);
-        r = call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token, json::object{{"body", "two"}});
+        r = call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token,
+                 json::object{{"body", "two"}});
         QCOMPARE(r.status, 201);
         std::this_thread::sleep_for(500ms);
         QCOMPARE(rx.count(), before);
@@ -477,10 +502,12 @@ private slots:
         const auto owner = m_srv->registerMember("rs_owner");
         const auto other = m_srv->registerMember("rs_other");
         const std::uint16_t port = reservePort();
-        const std::string hook =
-            createHook(owner.token, "http://127.0.0.1:" + std::to_string(port) + "/r", json::array{"comment.created"});
+        const std::string hook = createHook(owner.token, "http://127.0.0.1:" + std::to_string(port) + "/r",
+                                            json::array{"comment.created"});
         const std::string taskId = newTask(owner.token, "Restart task");
-        QCOMPARE(call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token, json::object{{"body", "before"}}).status,
+        QCOMPARE(call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token,
+                      json::object{{"body", "before"}})
+                     .status,
                  201);
         QVERIFY(waitUntil([&] { return attempts(owner.token, hook).size() >= 2; }, 10s));
 
@@ -497,20 +524,25 @@ private slots:
 
         // A crashed claimer: the row says 'sending' under a lease that ran out.
         rx.stop();
-        QCOMPARE(call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token, json::object{{"body", "crash"}}).status,
+        QCOMPARE(call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token,
+                      json::object{{"body", "crash"}})
+                     .status,
                  201);
-        QVERIFY(waitUntil([&] {
-            for (const auto& e : attempts(owner.token, hook))
-                if (str(e, "deliveryId") != deliveryId)
-                    return true;
-            return false;
-        }, 10s));
+        QVERIFY(waitUntil(
+            [&] {
+                for (const auto& e : attempts(owner.token, hook))
+                    if (str(e, "deliveryId") != deliveryId)
+                        return true;
+                return false;
+            },
+            10s));
         m_srv->stop();
         std::string crashed;
         {
             auto& db = m_srv->server().platform().db;
             taskdesk::store::Transaction tx(db, taskdesk::store::Transaction::Mode::Write);
-            crashed = tx.scalarText("SELECT id FROM webhook_deliveries WHERE status = 'pending'").value_or("");
+            crashed =
+                tx.scalarText("SELECT id FROM webhook_deliveries WHERE status = 'pending'").value_or("");
             QVERIFY(!crashed.empty());
             tx.exec("UPDATE webhook_deliveries SET status = 'sending', lock_token = 'dead-process',"
                     " due_at = '2001-01-01T00:00:00.000Z' WHERE id = ?",
@@ -519,7 +551,8 @@ private slots:
         }
         rx.start();
         m_srv->start();
-        QVERIFY2(waitUntil([&] { return rx.count() >= 2; }, 15s), "the expired lease was never claimed again");
+        QVERIFY2(waitUntil([&] { return rx.count() >= 2; }, 15s),
+                 "the expired lease was never claimed again");
         std::this_thread::sleep_for(200ms);
         QCOMPARE(rx.count(), std::size_t(2));
         QCOMPARE(rx.received().back().header("x-taskdesk-delivery").value_or(""), crashed);
@@ -536,24 +569,44 @@ private slots:
     void privateTargets()
     {
         // The address rules themselves.
-        for (const char* ip : {"127.0.0.1", "127.255.0.9", "10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.1",
-                               "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::",
-                               "fc00::1", "fd12:3456::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-                               "64:ff9b::a00:1", "2002:7f00:1::", "not an address"})
+        for (const char* ip : {"127.0.0.1",
+                               "127.255.0.9",
+                               "10.0.0.1",
+                               "172.16.0.1",
+                               "172.31.255.255",
+                               "192.168.1.1",
+                               "169.254.169.254",
+                               "0.0.0.0",
+                               "100.64.0.1",
+                               "224.0.0.1",
+                               "255.255.255.255",
+                               "::1",
+                               "::",
+                               "fc00::1",
+                               "fd12:3456::1",
+                               "fe80::1",
+                               "ff02::1",
+                               "::ffff:127.0.0.1",
+                               "::ffff:10.0.0.1",
+                               "64:ff9b::a00:1",
+                               "2002:7f00:1::",
+                               "not an address"})
             QVERIFY2(WebhookService::isPrivateAddress(ip), ip);
-        for (const char* ip : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "172.15.255.255", "192.169.0.1", "100.128.0.1",
-                               "2606:4700::1111", "::ffff:93.184.216.34", "2a00:1450::1"})
+        for (const char* ip : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "172.15.255.255", "192.169.0.1",
+                               "100.128.0.1", "2606:4700::1111", "::ffff:93.184.216.34", "2a00:1450::1"})
             QVERIFY2(!WebhookService::isPrivateAddress(ip), ip);
         // URLs (no connection is made: only parsing and resolution).
-        for (const char* u : {"http://127.0.0.1/", "http://localhost:8080/x", "https://10.1.2.3/h", "http://172.16.5.4/",
-                              "http://192.168.0.10:3000/", "http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/",
-                              "http://[fc00::1]/", "http://[fe80::1]/", "http://0.0.0.0:80/", "http://[::ffff:127.0.0.1]/",
-                              "http://2130706433/", "http://0x7f000001/"}) {
+        for (const char* u :
+             {"http://127.0.0.1/", "http://localhost:8080/x", "https://10.1.2.3/h", "http://172.16.5.4/",
+              "http://192.168.0.10:3000/", "http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/",
+              "http://[fc00::1]/", "http://[fe80::1]/", "http://0.0.0.0:80/", "http://[::ffff:127.0.0.1]/",
+              "http://2130706433/", "http://0x7f000001/"}) {
             const auto t = WebhookService::checkTarget(u, false);
             QVERIFY2(!t.ok, (std::string(u) + " was accepted").c_str());
             QVERIFY2(!t.reason.empty(), u);
         }
-        for (const char* u : {"http://93.184.216.34/hook", "https://[2606:4700::1111]:8443/a?b=c", "HTTPS://8.8.8.8"}) {
+        for (const char* u :
+             {"http://93.184.216.34/hook", "https://[2606:4700::1111]:8443/a?b=c", "HTTPS://8.8.8.8"}) {
             const auto t = WebhookService::checkTarget(u, false);
             QVERIFY2(t.ok, (std::string(u) + ": " + t.reason).c_str());
         }
@@ -568,7 +621,8 @@ private slots:
         const auto other = m_srv->registerMember("pv_other");
         Receiver rx;
         rx.start();
-        const std::string hook = createHook(owner.token, rx.url(), json::array{"comment.created"}); // allowed here
+        const std::string hook =
+            createHook(owner.token, rx.url(), json::array{"comment.created"}); // allowed here
         QVERIFY(!hook.empty());
         const std::string taskId = newTask(owner.token, "Private target task");
         m_srv->stop();
@@ -582,23 +636,32 @@ private slots:
         taskdesk::PlatformServer strict(cfg);
         strict.start();
         HttpClient c("127.0.0.1", strict.port());
-        for (const std::string& u : {rx.url(), std::string("http://localhost:1/x"), std::string("http://[::1]:8080/"),
-                                    std::string("http://169.254.169.254/")}) {
-            const auto r = c.call("POST", "/api/agent/webhooks", owner.token, json::object{{"url", u}, {"events", json::array{"*"}}});
-            QVERIFY2(r.status == 400 && r.obj().at("fields").as_object().contains("url"), (u + ": " + brief(r)).c_str());
+        for (const std::string& u :
+             {rx.url(), std::string("http://localhost:1/x"), std::string("http://[::1]:8080/"),
+              std::string("http://169.254.169.254/")}) {
+            const auto r = c.call("POST", "/api/agent/webhooks", owner.token,
+                                  json::object{{"url", u}, {"events", json::array{"*"}}});
+            QVERIFY2(r.status == 400 && r.obj().at("fields").as_object().contains("url"),
+                     (u + ": " + brief(r)).c_str());
         }
-        const auto r = c.call("PATCH", "/api/agent/webhooks/" + hook, owner.token, json::object{{"url", rx.url("/other")}});
+        const auto r = c.call("PATCH", "/api/agent/webhooks/" + hook, owner.token,
+                              json::object{{"url", rx.url("/other")}});
         QCOMPARE(r.status, 400);
         // The hook made while private targets were allowed is refused at delivery time.
-        QCOMPARE(c.call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token, json::object{{"body", "x"}}).status, 201);
+        QCOMPARE(c.call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token,
+                        json::object{{"body", "x"}})
+                     .status,
+                 201);
         json::array log;
-        QVERIFY(waitUntil([&] {
-            const auto l = c.call("GET", "/api/agent/webhooks/" + hook + "/deliveries", owner.token);
-            if (l.status != 200)
-                return false;
-            log = l.obj().at("deliveries").as_array();
-            return !log.empty();
-        }, 10s));
+        QVERIFY(waitUntil(
+            [&] {
+                const auto l = c.call("GET", "/api/agent/webhooks/" + hook + "/deliveries", owner.token);
+                if (l.status != 200)
+                    return false;
+                log = l.obj().at("deliveries").as_array();
+                return !log.empty();
+            },
+            10s));
         QVERIFY2(str(log.front(), "error").find("refused") == 0, str(log.front(), "error").c_str());
         QVERIFY(str(log.front(), "error").find("127.0.0.1") != std::string::npos);
         std::this_thread::sleep_for(200ms);
@@ -615,9 +678,13 @@ private slots:
         Receiver rx;
         rx.start();
         const std::string hook =
-            createHook(owner.token, "https://127.0.0.1:" + std::to_string(rx.port()) + "/tls", json::array{"comment.created"});
+            createHook(owner.token, "https://127.0.0.1:" + std::to_string(rx.port()) + "/tls",
+                       json::array{"comment.created"});
         const std::string taskId = newTask(owner.token, "TLS task");
-        QCOMPARE(call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token, json::object{{"body", "x"}}).status, 201);
+        QCOMPARE(
+            call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token, json::object{{"body", "x"}})
+                .status,
+            201);
         QVERIFY(waitUntil([&] { return !attempts(owner.token, hook).empty(); }, 15s));
         const auto log = attempts(owner.token, hook);
         QVERIFY2(str(log.back(), "error").find("tls handshake") == 0, str(log.back(), "error").c_str());
@@ -643,19 +710,24 @@ private slots:
             taskdesk::store::Transaction tx(db, taskdesk::store::Transaction::Mode::Write);
             const std::string now = m_srv->server().clock().nowIso();
             for (int i = 0; i < kRows; ++i) {
-                const std::string payload = json::serialize(json::object{{"id", "ntf_bulk" + std::to_string(i)},
-                                                                         {"type", "comment.created"}});
-                tx.exec("INSERT INTO webhook_deliveries(id, webhook_id, notification_id, event, payload, status, attempts,"
-                        " due_at, created_at, updated_at) VALUES (?, ?, ?, 'comment.created', ?, 'pending', 0, ?, ?, ?)",
-                        {taskdesk::store::sqlText(taskdesk::domain::newId("whd_")), taskdesk::store::sqlText(hook),
-                         taskdesk::store::sqlText("ntf_bulk" + std::to_string(i)), taskdesk::store::sqlText(payload),
-                         taskdesk::store::sqlText(now), taskdesk::store::sqlText(now), taskdesk::store::sqlText(now)});
+                const std::string payload = json::serialize(
+                    json::object{{"id", "ntf_bulk" + std::to_string(i)}, {"type", "comment.created"}});
+                tx.exec("INSERT INTO webhook_deliveries(id, webhook_id, notification_id, event, payload, "
+                        "status, attempts,"
+                        " due_at, created_at, updated_at) VALUES (?, ?, ?, 'comment.created', ?, 'pending', "
+                        "0, ?, ?, ?)",
+                        {taskdesk::store::sqlText(taskdesk::domain::newId("whd_")),
+                         taskdesk::store::sqlText(hook),
+                         taskdesk::store::sqlText("ntf_bulk" + std::to_string(i)),
+                         taskdesk::store::sqlText(payload), taskdesk::store::sqlText(now),
+                         taskdesk::store::sqlText(now), taskdesk::store::sqlText(now)});
             }
             tx.commit();
         }
         const auto t0 = Clock::now();
         m_srv->start();
-        QVERIFY2(waitUntil([&] { return rx.count() >= std::size_t(kRows); }, 120s), std::to_string(rx.count()).c_str());
+        QVERIFY2(waitUntil([&] { return rx.count() >= std::size_t(kRows); }, 120s),
+                 std::to_string(rx.count()).c_str());
         const double drain = std::chrono::duration<double>(Clock::now() - t0).count();
         std::this_thread::sleep_for(300ms);
         QCOMPARE(rx.count(), std::size_t(kRows)); // each exactly once
@@ -676,11 +748,15 @@ private slots:
         const double e2e = std::chrono::duration<double>(Clock::now() - t1).count();
         std::this_thread::sleep_for(200ms);
         QCOMPARE(rx.count(), std::size_t(kRows + kComments));
-        qInfo("webhook throughput (%s): %d queued deliveries drained in %.2f s = %.0f deliveries/s;"
-              " %d comments written in %.2f s, all delivered %.2f s after the first write (%.0f/s end to end)",
-              TestServer::backendName().c_str(), kRows, drain, kRows / drain, kComments, writes, e2e, kComments / e2e);
-        taskdesk::store::Transaction tx(m_srv->server().platform().db, taskdesk::store::Transaction::Mode::Read);
-        QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = ?", {taskdesk::store::sqlText(hook)})
+        qInfo(
+            "webhook throughput (%s): %d queued deliveries drained in %.2f s = %.0f deliveries/s;"
+            " %d comments written in %.2f s, all delivered %.2f s after the first write (%.0f/s end to end)",
+            TestServer::backendName().c_str(), kRows, drain, kRows / drain, kComments, writes, e2e,
+            kComments / e2e);
+        taskdesk::store::Transaction tx(m_srv->server().platform().db,
+                                        taskdesk::store::Transaction::Mode::Read);
+        QCOMPARE(tx.scalarInt("SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = ?",
+                              {taskdesk::store::sqlText(hook)})
                      .value_or(-1),
                  std::int64_t(kRows + kComments));
     }

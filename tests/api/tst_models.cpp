@@ -1,8 +1,6 @@
 // The console's model layer (models/) against a real in-process server: typed
 // jobs, error strings, retries with idempotency keys, paged item models under
 // QAbstractItemModelTester, the session's token storage and live updates.
-#include "TestServer.h"
-
 #include "ApiClient.h"
 #include "ApiListModel.h"
 #include "AuthJob.h"
@@ -26,6 +24,7 @@
 #include "TaskFilterProxyModel.h"
 #include "TaskJobs.h"
 #include "TaskListModel.h"
+#include "TestServer.h"
 #include "TransactionListModel.h"
 #include "UnreadCountJob.h"
 #include "WalletJob.h"
@@ -44,7 +43,6 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace taskdesk::test;
@@ -94,7 +92,13 @@ class FlakyProxy : public QObject
 {
     Q_OBJECT
 public:
-    enum class Action { Forward, Reply503, DropAfterForward, Blackhole };
+    enum class Action
+    {
+        Forward,
+        Reply503,
+        DropAfterForward,
+        Blackhole
+    };
     struct Seen
     {
         QByteArray method, target, idempotencyKey;
@@ -110,7 +114,10 @@ public:
     // The next requests get these actions, in order; then Forward.
     void plan(const QList<Action>& actions) { m_plan = actions; }
     // The next request whose path starts with prefix gets this answer.
-    void cannedOnce(const QByteArray& prefix, int status, const QByteArray& body) { m_canned.append({prefix, status, body}); }
+    void cannedOnce(const QByteArray& prefix, int status, const QByteArray& body)
+    {
+        m_canned.append({prefix, status, body});
+    }
     const QList<Seen>& seen() const { return m_seen; }
     QList<Seen> seenFor(const QByteArray& method, const QByteArray& targetPrefix) const
     {
@@ -154,8 +161,9 @@ private:
     static void reply(QTcpSocket* s, int status, const QByteArray& reason, const QByteArray& body,
                       const QByteArray& extra = {})
     {
-        s->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\nContent-Type: application/json\r\n" + extra +
-                 "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        s->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
+                 "\r\nContent-Type: application/json\r\n" + extra + "Content-Length: " +
+                 QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
         s->disconnectFromHost();
     }
 
@@ -188,9 +196,10 @@ private:
         const Action action = m_plan.isEmpty() ? Action::Forward : m_plan.takeFirst();
         switch (action) {
         case Action::Reply503:
-            reply(s, 503, "Service Unavailable",
-                  R"json({"error":"The service is unavailable (test proxy)","code":"UNAVAILABLE","retry":true})json",
-                  "Retry-After: 1\r\n");
+            reply(
+                s, 503, "Service Unavailable",
+                R"json({"error":"The service is unavailable (test proxy)","code":"UNAVAILABLE","retry":true})json",
+                "Retry-After: 1\r\n");
             return;
         case Action::Blackhole:
             return;
@@ -269,7 +278,8 @@ private:
         std::string cursor;
         for (;;) {
             const std::string sep = path.find('?') == std::string::npos ? "?" : "&";
-            auto r = c.call("GET", path + sep + "limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor), token);
+            auto r =
+                c.call("GET", path + sep + "limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor), token);
             if (r.status != 200)
                 return -1;
             const auto o = r.obj();
@@ -299,7 +309,8 @@ private:
             if (model.canFetchMore(QModelIndex()))
                 return -1;
             const auto before = page.size();
-            if (!QTest::qWaitFor([&] { return page.size() > before || !failed.isEmpty(); }, 20000) || !failed.isEmpty()) {
+            if (!QTest::qWaitFor([&] { return page.size() > before || !failed.isEmpty(); }, 20000) ||
+                !failed.isEmpty()) {
                 qWarning() << "page failed:" << model.lastError().message();
                 return -1;
             }
@@ -335,22 +346,24 @@ private slots:
         m_owner = m_srv->registerMember("owner_models", {"docs"});
         m_worker = m_srv->registerMember("worker_models", {"docs"});
         for (int i = 0; i < kTasks; ++i) {
-            json::object task{{"title", QStringLiteral("Task %1").arg(i, 2, 10, QLatin1Char('0')).toStdString()},
-                              {"description", "Seeded task number " + std::to_string(i) + " for the model tests."},
-                              {"skillsTags", json::array{"docs"}},
-                              {"budgetAmount", 10},
-                              {"budgetCurrency", "CREDITS"}};
+            json::object task{
+                {"title", QStringLiteral("Task %1").arg(i, 2, 10, QLatin1Char('0')).toStdString()},
+                {"description", "Seeded task number " + std::to_string(i) + " for the model tests."},
+                {"skillsTags", json::array{"docs"}},
+                {"budgetAmount", 10},
+                {"budgetCurrency", "CREDITS"}};
             m_taskIds << qs(post("/api/agent/tasks", m_owner.token, task, "task"));
         }
         QStringList bidIds;
         for (const QString& t : std::as_const(m_taskIds))
-            bidIds << qs(post("/api/agent/tasks/" + t.toStdString() + "/bids", m_worker.token,
-                              json::object{{"proposedAmount", 8}, {"etaDays", 2}, {"approach", "Seeded plan"}}, "bid"));
+            bidIds << qs(post(
+                "/api/agent/tasks/" + t.toStdString() + "/bids", m_worker.token,
+                json::object{{"proposedAmount", 8}, {"etaDays", 2}, {"approach", "Seeded plan"}}, "bid"));
         for (int i = 0; i < kHired; ++i)
-            m_contractIds << qs(post("/api/agent/contracts", m_owner.token,
-                                     json::object{{"taskId", m_taskIds[i].toStdString()},
-                                                  {"bidId", bidIds[i].toStdString()}},
-                                     "contract"));
+            m_contractIds << qs(
+                post("/api/agent/contracts", m_owner.token,
+                     json::object{{"taskId", m_taskIds[i].toStdString()}, {"bidId", bidIds[i].toStdString()}},
+                     "contract"));
         // Three deliveries on the first contract: deliver, reject, deliver, reject, deliver.
         const std::string c0 = "/api/agent/contracts/" + m_contractIds[0].toStdString();
         for (int i = 0; i < 3; ++i) {
@@ -359,8 +372,8 @@ private slots:
                               {"deliverableUrl", "https://example.com/d/" + std::to_string(i + 1)}},
                  "submission");
             if (i < 2)
-                post(c0 + "/decision", m_owner.token, json::object{{"action", "reject"}, {"reason", "Not yet"}}, nullptr,
-                     200);
+                post(c0 + "/decision", m_owner.token,
+                     json::object{{"action", "reject"}, {"reason", "Not yet"}}, nullptr, 200);
         }
     }
 
@@ -382,7 +395,8 @@ private slots:
                         {QStringLiteral("password"), QStringLiteral("correct horse battery")},
                         {QStringLiteral("handle"), QStringLiteral("typed_jobs")},
                         {QStringLiteral("skills"), QJsonArray{QStringLiteral("docs")}}});
-        QVERIFY2(reg->idempotencyKey().isEmpty(), "register must not leave its token in the idempotency store");
+        QVERIFY2(reg->idempotencyKey().isEmpty(),
+                 "register must not leave its token in the idempotency store");
         QSignalSpy authenticated(reg, &AuthJob::authenticated);
         reg->start();
         QVERIFY(authenticated.wait(20000));
@@ -392,7 +406,8 @@ private slots:
         QVERIFY(ar.tokenValue.startsWith(QLatin1String("td_")));
         QVERIFY(ar.tokenId.startsWith(QLatin1String("tok_")));
 
-        AuthJob* login = anon->auth().login(QStringLiteral("typed@example.com"), QStringLiteral("correct horse battery"));
+        AuthJob* login =
+            anon->auth().login(QStringLiteral("typed@example.com"), QStringLiteral("correct horse battery"));
         QSignalSpy loggedIn(login, &AuthJob::authenticated);
         login->start();
         QVERIFY(loggedIn.wait(20000));
@@ -410,12 +425,12 @@ private slots:
         QCOMPARE(wb.escrowCents, 0LL);
         QCOMPARE(wb.currency, QStringLiteral("CREDITS"));
 
-        EntityJob* postJob = client->tasks().post(QJsonObject{
-            {QStringLiteral("title"), QStringLiteral("Typed job task")},
-            {QStringLiteral("description"), QStringLiteral("Posted through TaskJobs::post.")},
-            {QStringLiteral("skillsTags"), QJsonArray{QStringLiteral("docs")}},
-            {QStringLiteral("budgetAmount"), 12.5},
-            {QStringLiteral("budgetCurrency"), QStringLiteral("CREDITS")}});
+        EntityJob* postJob = client->tasks().post(
+            QJsonObject{{QStringLiteral("title"), QStringLiteral("Typed job task")},
+                        {QStringLiteral("description"), QStringLiteral("Posted through TaskJobs::post.")},
+                        {QStringLiteral("skillsTags"), QJsonArray{QStringLiteral("docs")}},
+                        {QStringLiteral("budgetAmount"), 12.5},
+                        {QStringLiteral("budgetCurrency"), QStringLiteral("CREDITS")}});
         QVERIFY(!postJob->idempotencyKey().isEmpty());
         QSignalSpy posted(postJob, &EntityJob::received);
         postJob->start();
@@ -429,7 +444,8 @@ private slots:
         QSignalSpy got(get, &EntityJob::received);
         get->start();
         QVERIFY(got.wait(10000));
-        QCOMPARE(got.first().first().toJsonObject().value(QLatin1String("title")).toString(), QStringLiteral("Typed job task"));
+        QCOMPARE(got.first().first().toJsonObject().value(QLatin1String("title")).toString(),
+                 QStringLiteral("Typed job task"));
 
         // The owner's wallet now shows the escrow, in cents.
         WalletJob* wallet2 = client->wallet().balance();
@@ -441,13 +457,15 @@ private slots:
 
         // A bid by the seeded worker, then the owner's bids list and the unread count.
         auto worker = makeClient(m_worker.token);
-        EntityJob* bid = worker->bids().place(taskId, QJsonObject{{QStringLiteral("proposedAmount"), 11},
-                                                                  {QStringLiteral("etaDays"), 1},
-                                                                  {QStringLiteral("approach"), QStringLiteral("Quick")}});
+        EntityJob* bid =
+            worker->bids().place(taskId, QJsonObject{{QStringLiteral("proposedAmount"), 11},
+                                                     {QStringLiteral("etaDays"), 1},
+                                                     {QStringLiteral("approach"), QStringLiteral("Quick")}});
         QSignalSpy bidSpy(bid, &EntityJob::received);
         bid->start();
         QVERIFY(bidSpy.wait(10000));
-        QCOMPARE(bidSpy.first().first().toJsonObject().value(QLatin1String("status")).toString(), QStringLiteral("active"));
+        QCOMPARE(bidSpy.first().first().toJsonObject().value(QLatin1String("status")).toString(),
+                 QStringLiteral("active"));
 
         PagedListJob* bids = client->bids().listForTask(taskId);
         QSignalSpy page(bids, &PagedListJob::pageReceived);
@@ -482,9 +500,10 @@ private slots:
     void validationErrorCarriesFieldReasons()
     {
         auto client = makeClient(m_owner.token);
-        EntityJob* job = client->tasks().post(QJsonObject{{QStringLiteral("title"), QString()},
-                                                          {QStringLiteral("budgetAmount"), -5},
-                                                          {QStringLiteral("budgetCurrency"), QStringLiteral("CREDITS")}});
+        EntityJob* job =
+            client->tasks().post(QJsonObject{{QStringLiteral("title"), QString()},
+                                             {QStringLiteral("budgetAmount"), -5},
+                                             {QStringLiteral("budgetCurrency"), QStringLiteral("CREDITS")}});
         QSignalSpy failed(job, &ApiJob::failed);
         job->start();
         QVERIFY(failed.wait(10000));
@@ -504,12 +523,15 @@ private slots:
 
         // A body without the server's text in it still names every field.
         const ApiError synthetic = ApiError::fromHttp(
-            400, R"({"error":"Invalid request","code":"VALIDATION","fields":{"title":"is required","etaDays":"must be between 0 and 3650"}})",
+            400,
+            R"({"error":"Invalid request","code":"VALIDATION","fields":{"title":"is required","etaDays":"must be between 0 and 3650"}})",
             QStringLiteral("Bad Request"));
         QVERIFY(synthetic.message().contains(QLatin1String("title: is required")));
         QVERIFY(synthetic.message().contains(QLatin1String("etaDays: must be between 0 and 3650")));
         // No JSON at all: the status says what happened.
-        QVERIFY(ApiError::fromHttp(502, "<html>", QStringLiteral("Bad Gateway")).message().contains(QLatin1String("502")));
+        QVERIFY(ApiError::fromHttp(502, "<html>", QStringLiteral("Bad Gateway"))
+                    .message()
+                    .contains(QLatin1String("502")));
     }
 
     void stoppedServerGivesClearNetworkError()
@@ -541,7 +563,8 @@ private slots:
         QCOMPARE(retrying.size(), 1); // GET is repeatable: one retry, then the error
         QCOMPARE(e.attempts(), 2);
         const QString message = e.message();
-        QVERIFY2(message.startsWith(QStringLiteral("Cannot reach the server at ") + url.toString()), qPrintable(message));
+        QVERIFY2(message.startsWith(QStringLiteral("Cannot reach the server at ") + url.toString()),
+                 qPrintable(message));
         QVERIFY2(message.contains(QLatin1String("connection refused")), qPrintable(message));
         QVERIFY2(message.contains(QLatin1String("tried 2 times")), qPrintable(message));
     }
@@ -596,10 +619,11 @@ private slots:
         proxy.plan({FlakyProxy::Action::Reply503});
         const auto member = m_srv->registerMember("retry_503");
         auto client = makeClient(proxy.url(), member.token);
-        EntityJob* job = client->tasks().post(QJsonObject{{QStringLiteral("title"), QStringLiteral("Retried once")},
-                                                          {QStringLiteral("description"), QStringLiteral("Survives a 503.")},
-                                                          {QStringLiteral("budgetAmount"), 5},
-                                                          {QStringLiteral("budgetCurrency"), QStringLiteral("CREDITS")}});
+        EntityJob* job = client->tasks().post(
+            QJsonObject{{QStringLiteral("title"), QStringLiteral("Retried once")},
+                        {QStringLiteral("description"), QStringLiteral("Survives a 503.")},
+                        {QStringLiteral("budgetAmount"), 5},
+                        {QStringLiteral("budgetCurrency"), QStringLiteral("CREDITS")}});
         job->setAutoDelete(false);
         std::unique_ptr<EntityJob> owned(job);
         const QByteArray key = job->idempotencyKey();
@@ -628,17 +652,19 @@ private slots:
         ApiJob::RetryPolicy fast;
         fast.baseDelay = std::chrono::milliseconds(100);
         client->setRetryPolicy(fast);
-        EntityJob* job = client->tasks().post(QJsonObject{{QStringLiteral("title"), QStringLiteral("Lost answer")},
-                                                          {QStringLiteral("description"), QStringLiteral("Done once.")},
-                                                          {QStringLiteral("budgetAmount"), 7},
-                                                          {QStringLiteral("budgetCurrency"), QStringLiteral("CREDITS")}});
+        EntityJob* job =
+            client->tasks().post(QJsonObject{{QStringLiteral("title"), QStringLiteral("Lost answer")},
+                                             {QStringLiteral("description"), QStringLiteral("Done once.")},
+                                             {QStringLiteral("budgetAmount"), 7},
+                                             {QStringLiteral("budgetCurrency"), QStringLiteral("CREDITS")}});
         job->setAutoDelete(false);
         std::unique_ptr<EntityJob> owned(job);
         QSignalSpy received(job, &EntityJob::received);
         QSignalSpy failed(job, &ApiJob::failed);
         job->start();
         QVERIFY(QTest::qWaitFor([&] { return !received.isEmpty() || !failed.isEmpty(); }, 15000));
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().value<ApiError>().message()));
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.first().first().value<ApiError>().message()));
         const auto posts = proxy.seenFor("POST", "/api/agent/tasks");
         QVERIFY(posts.size() >= 2);
         for (const auto& p : posts)
@@ -656,7 +682,8 @@ private slots:
         FlakyProxy proxy(m_srv->port());
         proxy.plan({FlakyProxy::Action::Reply503});
         auto client = makeClient(proxy.url(), m_owner.token);
-        EntityJob* job = client->tasks().post(QJsonObject{{QStringLiteral("title"), QStringLiteral("Not retried")}});
+        EntityJob* job =
+            client->tasks().post(QJsonObject{{QStringLiteral("title"), QStringLiteral("Not retried")}});
         job->setIdempotencyKey({});
         QVERIFY(!job->isRepeatable());
         QSignalSpy failed(job, &ApiJob::failed);
@@ -666,7 +693,8 @@ private slots:
         QCOMPARE(e.httpStatus(), 503);
         QCOMPARE(e.attempts(), 1);
         QVERIFY(e.serverSaysRetry());
-        QVERIFY2(e.message().contains(QLatin1String("The service is unavailable (test proxy)")), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(QLatin1String("The service is unavailable (test proxy)")),
+                 qPrintable(e.message()));
         QCOMPARE(proxy.seen().size(), 1);
         QVERIFY(proxy.seen().first().idempotencyKey.isEmpty());
     }
@@ -809,8 +837,12 @@ private slots:
         QCOMPARE(oldest.data().toString(), QLocale().toString(10.0, 'f', 2) + QStringLiteral(" CREDITS"));
         QCOMPARE(oldest.data(Qt::EditRole).toDouble(), 10.0);
         QCOMPARE(oldest.data(TaskListModel::BudgetCentsRole).toLongLong(), 1000LL);
-        QCOMPARE(tasks.index(oldest.row(), TaskListModel::Title).data().toString(), QStringLiteral("Task 00"));
-        const QString iso = oldest.data(ApiListModel::RawJsonRole).toJsonObject().value(QLatin1String("createdAt")).toString();
+        QCOMPARE(tasks.index(oldest.row(), TaskListModel::Title).data().toString(),
+                 QStringLiteral("Task 00"));
+        const QString iso = oldest.data(ApiListModel::RawJsonRole)
+                                .toJsonObject()
+                                .value(QLatin1String("createdAt"))
+                                .toString();
         const QDateTime utc = QDateTime::fromString(iso, Qt::ISODateWithMs);
         QVERIFY(utc.isValid());
         QCOMPARE(tasks.index(oldest.row(), TaskListModel::Created).data().toString(),
@@ -842,7 +874,8 @@ private slots:
         for (int row = 0; row < txns.rowCount(); ++row) {
             const QModelIndex amount = txns.index(row, TransactionListModel::Amount);
             const double value = amount.data(Qt::EditRole).toDouble();
-            QCOMPARE(amount.data().toString(), QLocale().toString(value, 'f', 2) + QStringLiteral(" CREDITS"));
+            QCOMPARE(amount.data().toString(),
+                     QLocale().toString(value, 'f', 2) + QStringLiteral(" CREDITS"));
             QCOMPARE(amount.data(TransactionListModel::AmountCentsRole).toLongLong(), qRound64(value * 100));
             sawDebit = sawDebit || value < 0;
         }
@@ -863,7 +896,8 @@ private slots:
         QCOMPARE(subs.rowCount(), 3);
         QCOMPARE(subs.index(0, SubmissionListModel::Summary).data().toString(), QStringLiteral("Delivery 3"));
         QCOMPARE(subs.index(2, SubmissionListModel::Status).data().toString(), QStringLiteral("rejected"));
-        QCOMPARE(subs.index(2, SubmissionListModel::Status).data(Qt::ToolTipRole).toString(), QStringLiteral("Not yet"));
+        QCOMPARE(subs.index(2, SubmissionListModel::Status).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Not yet"));
     }
 
     void modelReportsFailureAndRetries()
@@ -986,7 +1020,8 @@ private slots:
         QVERIFY(ini.contains(auth.handle.toUtf8()));
         QVERIFY2(!ini.contains(auth.tokenValue.toUtf8()), "no fallback to QSettings");
         // Nothing else in the folder either (no file fallback).
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::NoDotAndDotDot), QStringList{QStringLiteral("console.ini")});
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::NoDotAndDotDot),
+                 QStringList{QStringLiteral("console.ini")});
 
         // The next run has to sign in again.
         QSettings settings(path, QSettings::IniFormat);
@@ -1019,7 +1054,8 @@ private slots:
         const bool stored = persisted.first().at(0).toBool();
         QCOMPARE(session.tokenPersisted(), stored);
         QVERIFY(session.hasToken());
-        qInfo() << "keychain:" << (stored ? "available" : "not available") << "-" << persisted.first().at(1).toString();
+        qInfo() << "keychain:" << (stored ? "available" : "not available") << "-"
+                << persisted.first().at(1).toString();
         if (stored) {
             QSettings settings2(path, QSettings::IniFormat);
             Session again(&settings2, &store);
@@ -1052,7 +1088,8 @@ private slots:
         auto client = makeClient(pub.token);
         LiveUpdates live(client.get());
         // With events, the count moves only because an event arrived.
-        live.setPollInterval(serverHasEvents ? std::chrono::milliseconds(60'000) : std::chrono::milliseconds(150));
+        live.setPollInterval(serverHasEvents ? std::chrono::milliseconds(60'000)
+                                             : std::chrono::milliseconds(150));
         QSignalSpy changed(&live, &LiveUpdates::notificationsChanged);
         QSignalSpy support(&live, &LiveUpdates::eventsSupportChanged);
         QSignalSpy arrived(&live, &LiveUpdates::eventsArrived);
@@ -1074,7 +1111,8 @@ private slots:
                                                      {"budgetAmount", 20},
                                                      {"budgetCurrency", "CREDITS"}},
                                         "task");
-        post("/api/agent/tasks/" + taskId + "/bids", bidder.token, json::object{{"proposedAmount", 15}}, "bid");
+        post("/api/agent/tasks/" + taskId + "/bids", bidder.token, json::object{{"proposedAmount", 15}},
+             "bid");
         QTRY_COMPARE_WITH_TIMEOUT(live.unreadCount(), 1, 10000);
         QCOMPARE(changed.last().first().toInt(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(notes.rowCount(), 1, 10000); // the model refreshed on the signal
@@ -1084,7 +1122,8 @@ private slots:
             QCOMPARE(arrived.size(), 1);
             const QJsonArray events = arrived.first().first().toJsonArray();
             QCOMPARE(events.size(), 1);
-            QCOMPARE(events.first().toObject().value(QLatin1String("type")).toString(), QStringLiteral("bid.received"));
+            QCOMPARE(events.first().toObject().value(QLatin1String("type")).toString(),
+                     QStringLiteral("bid.received"));
         } else {
             QCOMPARE(arrived.size(), 0);
         }
@@ -1105,7 +1144,8 @@ private slots:
         const QByteArray events =
             R"({"events":[{"id":"ntf_zzzz","type":"bid.received","entityType":"bid","entityId":"bid_x","message":"New bid","createdAt":"2030-01-01T00:00:00.000Z","readAt":null}],"cursor":"ntf_zzzz"})";
         proxy.cannedOnce("/api/agent/events", 200, events);
-        proxy.cannedOnce("/api/agent/events", 404, R"json({"error":"No such endpoint","code":"NOT_FOUND","retry":false})json");
+        proxy.cannedOnce("/api/agent/events", 404,
+                         R"json({"error":"No such endpoint","code":"NOT_FOUND","retry":false})json");
         auto client = makeClient(proxy.url(), m_owner.token);
         LiveUpdates live(client.get());
         live.setPollInterval(std::chrono::milliseconds(5000));
@@ -1114,7 +1154,8 @@ private slots:
         live.start();
         QVERIFY(arrived.wait(10000));
         QCOMPARE(arrived.first().first().toJsonArray().size(), 1);
-        QCOMPARE(support.first().first().value<LiveUpdates::EventsSupport>(), LiveUpdates::EventsSupport::Supported);
+        QCOMPARE(support.first().first().value<LiveUpdates::EventsSupport>(),
+                 LiveUpdates::EventsSupport::Supported);
         // The first long poll started after the newest notification, the next after the delivered event.
         const auto polls = proxy.seenFor("GET", "/api/agent/events");
         QVERIFY(polls.first().target.contains("after=ntf_"));

@@ -1,11 +1,10 @@
 #include "HttpClient.h"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cctype>
 
 namespace taskdesk::test {
@@ -58,7 +57,8 @@ Reply HttpClient::request(const std::string& method, const std::string& target, 
         out.body = res.body();
         for (const auto& f : res) {
             std::string name(f.name_string());
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(name.begin(), name.end(), name.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             out.headers[name] = std::string(f.value());
         }
         beast::error_code ec;
@@ -71,7 +71,8 @@ Reply HttpClient::request(const std::string& method, const std::string& target, 
 }
 
 Reply HttpClient::call(const std::string& method, const std::string& target, const std::string& token,
-                       const boost::json::value& body, std::vector<std::pair<std::string, std::string>> headers) const
+                       const boost::json::value& body,
+                       std::vector<std::pair<std::string, std::string>> headers) const
 {
     if (!token.empty())
         headers.emplace_back("Authorization", "Bearer " + token);

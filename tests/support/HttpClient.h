@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,10 +11,10 @@ namespace taskdesk::test {
 
 struct Reply
 {
-    int status = 0;          // 0 when the connection failed
+    int status = 0; // 0 when the connection failed
     std::string body;
     std::map<std::string, std::string> headers; // lower-case names
-    std::string error;       // transport error, if any
+    std::string error;                          // transport error, if any
     boost::json::value json() const;
     // The parsed body as an object (empty when not JSON).
     boost::json::object obj() const;

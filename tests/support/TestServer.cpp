@@ -11,7 +11,6 @@
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QUuid>
-
 #include <cstdlib>
 #include <stdexcept>
 
@@ -35,14 +34,16 @@ QSqlDatabase adminConnection(const QString& name)
 
 void adminExec(const std::string& sql)
 {
-    const QString name = QStringLiteral("td-test-admin-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString name =
+        QStringLiteral("td-test-admin-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     {
         auto db = adminConnection(name);
         if (!db.open())
             throw std::runtime_error("cannot reach PostgreSQL: " + db.lastError().text().toStdString());
         QSqlQuery q(db);
         if (!q.exec(QString::fromStdString(sql)))
-            throw std::runtime_error("PostgreSQL admin statement failed: " + q.lastError().text().toStdString());
+            throw std::runtime_error("PostgreSQL admin statement failed: " +
+                                     q.lastError().text().toStdString());
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
@@ -150,8 +151,8 @@ TestServer::LedgerState TestServer::ledger()
     return s;
 }
 
-TestServer::Member TestServer::registerMember(const std::string& handle, const std::vector<std::string>& skills,
-                                              const std::string& kind)
+TestServer::Member TestServer::registerMember(const std::string& handle,
+                                              const std::vector<std::string>& skills, const std::string& kind)
 {
     boost::json::object body;
     body["email"] = handle + "@example.com";
@@ -164,7 +165,8 @@ TestServer::Member TestServer::registerMember(const std::string& handle, const s
     body["skills"] = std::move(sk);
     const auto r = client().call("POST", "/api/agent/register", "", body);
     if (r.status != 201)
-        throw std::runtime_error("registration of " + handle + " failed: " + std::to_string(r.status) + " " + r.body);
+        throw std::runtime_error("registration of " + handle + " failed: " + std::to_string(r.status) + " " +
+                                 r.body);
     const auto o = r.obj();
     Member m;
     m.id = std::string(o.at("profile").at("id").as_string());

@@ -5,7 +5,6 @@
 
 #include <QCoreApplication>
 #include <QTest>
-
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -69,20 +68,20 @@ public:
 private:
     Options m_options;
     std::string m_dbUrl;
-    std::string m_dbName;   // PostgreSQL database to drop
-    std::string m_tempDir;  // SQLite folder to remove
-    std::string m_dataDir;  // the server's data folder (files), removed afterwards
+    std::string m_dbName;  // PostgreSQL database to drop
+    std::string m_tempDir; // SQLite folder to remove
+    std::string m_dataDir; // the server's data folder (files), removed afterwards
     std::unique_ptr<PlatformServer> m_server;
 };
 
 // A test main that skips (exit 77, CTest's SKIP_RETURN_CODE) when PostgreSQL was
 // asked for but no server URL was given.
-#define TASKDESK_API_TEST_MAIN(TestObject)                                                                    \
+#define TASKDESK_API_TEST_MAIN(TestObject)                                                                   \
     int main(int argc, char** argv)                                                                          \
     {                                                                                                        \
         if (taskdesk::test::TestServer::postgresRequested() &&                                               \
             taskdesk::test::TestServer::postgresAdminUrl().empty()) {                                        \
-            std::fprintf(stderr, "SKIP: TASKDESK_TEST_PG_URL is not set; PostgreSQL run skipped\n");        \
+            std::fprintf(stderr, "SKIP: TASKDESK_TEST_PG_URL is not set; PostgreSQL run skipped\n");         \
             return 77;                                                                                       \
         }                                                                                                    \
         QCoreApplication app(argc, argv);                                                                    \

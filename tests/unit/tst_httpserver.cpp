@@ -3,6 +3,9 @@
 
 #include "http/HttpServer.h"
 
+#include <QByteArray>
+#include <QTest>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,18 +16,13 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json.hpp>
-
-#include <QByteArray>
-#include <QTest>
-
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <string>
-#include <mutex>
 #include <thread>
 
 namespace net = boost::asio;
@@ -64,7 +62,8 @@ using ClientResponse = bhttp::response<bhttp::string_body>;
 class Client
 {
 public:
-    explicit Client(std::uint16_t port, std::string host = "127.0.0.1") : port_(port), host_(std::move(host)) {}
+    explicit Client(std::uint16_t port, std::string host = "127.0.0.1") : port_(port), host_(std::move(host))
+    {}
 
     error_code connect()
     {
@@ -502,7 +501,8 @@ void TestHttpServer::expectContinue()
     // Too large with Expect: the final status comes straight away, no 100.
     Client d(server->port());
     QVERIFY(!d.connect());
-    QVERIFY(!d.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 9999999\r\nExpect: 100-continue\r\n\r\n"));
+    QVERIFY(!d.send(
+        "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 9999999\r\nExpect: 100-continue\r\n\r\n"));
     QVERIFY(!d.read(res));
     QCOMPARE(res.result_int(), 413u);
 }
@@ -820,7 +820,11 @@ void TestHttpServer::deferredResponseFreesTheWorker()
     Client waiter(server.port());
     QVERIFY(!waiter.connect());
     QVERIFY(!waiter.send(get("/wait")));
-    QTRY_VERIFY_WITH_TIMEOUT(([&] { std::lock_guard lock(mutex); return pending.size() == 1; }()), 3000);
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 std::lock_guard lock(mutex);
+                                 return pending.size() == 1;
+                             }()),
+                             3000);
 
     Client other(server.port());
     QVERIFY(!other.connect());
