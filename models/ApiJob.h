@@ -59,6 +59,7 @@ public:
 
     const QByteArray& method() const { return m_method; }
     const QUrl& url() const { return m_url; }
+    const QByteArray& body() const { return m_body; }
     // Whether a failed attempt may be repeated (see the class comment).
     bool isRepeatable() const;
     static bool isIdempotentMethod(const QByteArray& method);

@@ -17,6 +17,11 @@ struct AuthResult
     QStringList roles;
     QString tokenId;
     QString tokenValue;
+
+    // From a register or login answer ({profile, token, tokenValue}); an
+    // invalid result (empty profileId or tokenValue) when either is missing.
+    static AuthResult fromJson(const QJsonObject& json);
+    bool isValid() const { return !profileId.isEmpty() && !tokenValue.isEmpty(); }
 };
 
 } // namespace taskdesk::models

@@ -1,5 +1,6 @@
 #include "PlatformServer.h"
 
+#include "AccountService.h"
 #include "ApiServer.h"
 #include "BackgroundJobs.h"
 #include "Database.h"
@@ -145,6 +146,15 @@ void PlatformServer::runJobsNow()
 {
     d->jobs.runOnce();
     d->api.invalidateCaches();
+}
+
+std::string PlatformServer::localOperatorSignIn(const std::string& tokenName)
+{
+    domain::AccountService accounts(platform());
+    store::Transaction tx(platform().db, store::Transaction::Mode::Write);
+    auto answer = accounts.localOperatorSignIn(tx, tokenName);
+    tx.commit();
+    return boost::json::serialize(answer);
 }
 
 } // namespace taskdesk

@@ -40,6 +40,9 @@ public:
     domain::Platform& platform();
     // Runs the background jobs now (tests move the clock, then call this).
     void runJobsNow();
+    // For the console's local sandbox: the operator's {profile, token,
+    // tokenValue} as JSON text (see AccountService::localOperatorSignIn).
+    std::string localOperatorSignIn(const std::string& tokenName);
 
 private:
     struct Impl;

@@ -62,6 +62,13 @@ public:
     // For `taskdesk-server admin grant-role`.
     static bool grantRole(store::Transaction& tx, const std::string& handle, const std::string& role);
 
+    // The console's local sandbox: signs in its operator (handle "operator",
+    // support role), creating the profile the first time with a password
+    // nobody knows. Earlier tokens of the same name are revoked, so each
+    // console start leaves one live token. Only the in-process sandbox calls
+    // this; no route reaches it.
+    boost::json::object localOperatorSignIn(store::Transaction& tx, const std::string& tokenName);
+
     static boost::json::object profileSummary(store::Transaction& tx, const std::string& id);
 
 private:
