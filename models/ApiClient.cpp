@@ -5,6 +5,7 @@
 #include "ContractJobs.h"
 #include "EntityJob.h"
 #include "NotificationJobs.h"
+#include "ReviewJobs.h"
 #include "PagedListJob.h"
 #include "TaskJobs.h"
 #include "WalletJobs.h"
@@ -44,6 +45,11 @@ WalletJobs ApiClient::wallet()
 NotificationJobs ApiClient::notifications()
 {
     return NotificationJobs(this);
+}
+
+ReviewJobs ApiClient::review()
+{
+    return ReviewJobs(this);
 }
 
 QUrl ApiClient::urlFor(const QString& path, const QUrlQuery& query) const

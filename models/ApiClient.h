@@ -18,6 +18,7 @@ class EntityJob;
 class JsonJob;
 class NotificationJobs;
 class PagedListJob;
+class ReviewJobs;
 class TaskJobs;
 class WalletJobs;
 
@@ -49,6 +50,7 @@ public:
     ContractJobs contracts();
     WalletJobs wallet();
     NotificationJobs notifications();
+    ReviewJobs review();
 
 signals:
     void baseUrlChanged(const QUrl& url);
@@ -62,6 +64,7 @@ private:
     friend class ContractJobs;
     friend class WalletJobs;
     friend class NotificationJobs;
+    friend class ReviewJobs;
 
     // path is already encoded (see segment()); query values are encoded here.
     QUrl urlFor(const QString& path, const QUrlQuery& query = {}) const;

@@ -328,6 +328,8 @@ void ApiServer::registerRoutes()
     registerFileRoutes();
     registerWebhookRoutes();
     registerEventRoutes();
+    registerReviewRoutes();
+    registerVerificationRoutes();
     registerOperationsRoutes(); // last: it documents every route registered before it
 }
 

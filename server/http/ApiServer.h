@@ -51,6 +51,8 @@ private:
     void registerOperationsRoutes();
     void registerWebhookRoutes();
     void registerEventRoutes();
+    void registerReviewRoutes();
+    void registerVerificationRoutes();
     Response execute(const Route& route, Request& req);
     domain::Platform& m_p;
     RateLimiter m_limiter;

@@ -1,0 +1,5 @@
+#include "ReviewJobs.h"
+
+#include "ApiClient.h"
+
+namespace taskdesk::models {} // namespace taskdesk::models

@@ -1,0 +1,1 @@
+# Model-layer files added for the board view (see ui/board/).

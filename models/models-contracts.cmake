@@ -1,0 +1,1 @@
+# Model-layer files added for the contracts view (see ui/contracts/).

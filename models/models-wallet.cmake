@@ -1,0 +1,1 @@
+# Model-layer files added for the wallet view (see ui/wallet/).
