@@ -108,6 +108,7 @@ void ApiListModel::clear()
     cancelLoad();
     beginResetModel();
     m_items.clear();
+    m_search.clear();
     m_rowOfId.clear();
     m_nextCursor.clear();
     m_loaded = false;
@@ -174,8 +175,11 @@ void ApiListModel::onPage(const QJsonArray& items, const QString& nextCursor, bo
     if (reset) {
         beginResetModel();
         m_items.clear();
-        for (const QJsonValue& v : items)
+        m_search.clear();
+        for (const QJsonValue& v : items) {
             m_items.append(v.toObject());
+            m_search.append(computeSearchText(m_items.constLast()));
+        }
         rebuildIndex();
         endResetModel();
         added = static_cast<int>(m_items.size());
@@ -195,8 +199,10 @@ void ApiListModel::onPage(const QJsonArray& items, const QString& nextCursor, bo
             const int first = static_cast<int>(m_items.size());
             beginInsertRows(QModelIndex(), first, first + static_cast<int>(fresh.size()) - 1);
             m_items.append(fresh);
-            for (int row = first; row < m_items.size(); ++row)
+            for (int row = first; row < m_items.size(); ++row) {
                 m_rowOfId.insert(idAt(row), row);
+                m_search.append(computeSearchText(m_items.at(row)));
+            }
             endInsertRows();
         }
         added = static_cast<int>(fresh.size());
@@ -219,6 +225,29 @@ void ApiListModel::onFailed(const ApiError& error)
                           << error.httpStatus();
     emit loadingChanged(false);
     emit loadFailed(error);
+}
+
+const QString& ApiListModel::searchTextAt(int row) const
+{
+    static const QString none;
+    return row >= 0 && row < m_search.size() ? m_search.at(row) : none;
+}
+
+QString ApiListModel::extraSearchText(const QJsonObject&) const
+{
+    return {};
+}
+
+QString ApiListModel::computeSearchText(const QJsonObject& item) const
+{
+    QString text;
+    const int columns = columnCount();
+    for (int column = 0; column < columns; ++column) {
+        text += cellData(item, column, Qt::DisplayRole).toString();
+        text += QChar(0x1f); // a separator no filter text contains
+    }
+    text += extraSearchText(item);
+    return text.toCaseFolded();
 }
 
 void ApiListModel::rebuildIndex()

@@ -18,6 +18,7 @@ void ListFilterProxyModel::setFilterText(const QString& text)
     if (t == m_text)
         return;
     m_text = t;
+    m_foldedText = t.toCaseFolded();
     invalidateFilter();
 }
 
@@ -46,6 +47,8 @@ bool ListFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& so
 bool ListFilterProxyModel::matchesText(int sourceRow, const QModelIndex& sourceParent,
                                        const QString& text) const
 {
+    if (const auto* list = qobject_cast<const ApiListModel*>(sourceModel()); list && text == m_text)
+        return list->searchTextAt(sourceRow).contains(m_foldedText);
     const QAbstractItemModel* src = sourceModel();
     for (int column = 0; column < src->columnCount(sourceParent); ++column)
         if (src->index(sourceRow, column, sourceParent)

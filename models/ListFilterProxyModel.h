@@ -26,6 +26,7 @@ protected:
 
 private:
     QString m_text;
+    QString m_foldedText;
     QStringList m_statuses;
 };
 

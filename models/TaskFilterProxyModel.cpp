@@ -39,14 +39,4 @@ bool TaskFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& so
     return true;
 }
 
-bool TaskFilterProxyModel::matchesText(int sourceRow, const QModelIndex& sourceParent,
-                                       const QString& text) const
-{
-    if (ListFilterProxyModel::matchesText(sourceRow, sourceParent, text))
-        return true;
-    const QJsonObject task =
-        sourceModel()->index(sourceRow, 0, sourceParent).data(ApiListModel::RawJsonRole).toJsonObject();
-    return task.value(QLatin1String("description")).toString().contains(text, Qt::CaseInsensitive);
-}
-
 } // namespace taskdesk::models

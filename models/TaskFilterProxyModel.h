@@ -5,7 +5,7 @@
 namespace taskdesk::models {
 
 // The board's client-side filters over a TaskListModel: text (also in the
-// description), states, modes and one skill.
+// description, through TaskListModel::extraSearchText), states, modes and one skill.
 class TaskFilterProxyModel : public ListFilterProxyModel
 {
     Q_OBJECT
@@ -21,7 +21,6 @@ public:
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
-    bool matchesText(int sourceRow, const QModelIndex& sourceParent, const QString& text) const override;
 
 private:
     QStringList m_modes;

@@ -153,4 +153,9 @@ QVariant TaskListModel::cellData(const QJsonObject& t, int column, int role) con
     }
 }
 
+QString TaskListModel::extraSearchText(const QJsonObject& item) const
+{
+    return item.value(QLatin1String("description")).toString();
+}
+
 } // namespace taskdesk::models

@@ -50,6 +50,7 @@ public:
 protected:
     PagedListJob* createPageJob(const QString& cursor, int limit) override;
     QVariant cellData(const QJsonObject& item, int column, int role) const override;
+    QString extraSearchText(const QJsonObject& item) const override;
 
 private:
     Scope m_scope;
