@@ -5,6 +5,7 @@
 #include "PagedListJob.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace taskdesk::models {
 
@@ -18,23 +19,28 @@ ApiListModel::~ApiListModel()
 
 int ApiListModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_items.size());
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
 QVariant ApiListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const QJsonObject& item = m_items.at(index.row());
+    const Row& row = m_rows.at(index.row());
     switch (role) {
     case IdRole:
-        return item.value(QLatin1String("id")).toString();
-    case RawJsonRole:
-        return item;
+        return row.id;
     case StatusRole:
-        return statusOf(item);
+        return row.status;
+    case Qt::EditRole:
+        return row.sortKeys.value(index.column());
+    case RawJsonRole:
+        return parsed(index.row());
     default:
-        return cellData(item, index.column(), role);
+        for (const auto& [r, value] : row.roles)
+            if (r == role)
+                return value;
+        return cellData(parsed(index.row()), index.column(), role);
     }
 }
 
@@ -69,12 +75,40 @@ void ApiListModel::fetchMore(const QModelIndex& parent)
 
 QJsonObject ApiListModel::itemAt(int row) const
 {
-    return row >= 0 && row < m_items.size() ? m_items.at(row) : QJsonObject();
+    return row >= 0 && row < m_rows.size() ? parsed(row) : QJsonObject();
 }
 
 QString ApiListModel::idAt(int row) const
 {
-    return itemAt(row).value(QLatin1String("id")).toString();
+    return row >= 0 && row < m_rows.size() ? m_rows.at(row).id : QString();
+}
+
+const QJsonObject& ApiListModel::parsed(int row) const
+{
+    if (const auto it = m_parsed.constFind(row); it != m_parsed.constEnd())
+        return *it;
+    if (m_parsedOrder.size() >= kParsedCacheSize)
+        m_parsed.remove(m_parsedOrder.takeFirst());
+    m_parsedOrder.append(row);
+    return *m_parsed.insert(row, QJsonDocument::fromJson(m_rows.at(row).json).object());
+}
+
+ApiListModel::Row ApiListModel::makeRow(const QJsonObject& item) const
+{
+    Row row;
+    row.json = QJsonDocument(item).toJson(QJsonDocument::Compact);
+    row.json.squeeze();
+    row.id = item.value(QLatin1String("id")).toString();
+    row.status = statusOf(item);
+    row.search = computeSearchText(item);
+    row.search.squeeze();
+    const int columns = columnCount();
+    row.sortKeys.reserve(columns);
+    for (int column = 0; column < columns; ++column)
+        row.sortKeys.append(cellData(item, column, Qt::EditRole));
+    for (int role : filterRoles())
+        row.roles.append({role, cellData(item, 0, role)});
+    return row;
 }
 
 int ApiListModel::rowOfId(const QString& id) const
@@ -107,8 +141,9 @@ void ApiListModel::clear()
     const bool wasLoading = isLoading();
     cancelLoad();
     beginResetModel();
-    m_items.clear();
-    m_search.clear();
+    m_rows.clear();
+    m_parsed.clear();
+    m_parsedOrder.clear();
     m_rowOfId.clear();
     m_nextCursor.clear();
     m_loaded = false;
@@ -174,35 +209,33 @@ void ApiListModel::onPage(const QJsonArray& items, const QString& nextCursor, bo
     int added = 0;
     if (reset) {
         beginResetModel();
-        m_items.clear();
-        m_search.clear();
-        for (const QJsonValue& v : items) {
-            m_items.append(v.toObject());
-            m_search.append(computeSearchText(m_items.constLast()));
-        }
+        m_rows.clear();
+        m_parsed.clear();
+        m_parsedOrder.clear();
+        m_rows.reserve(items.size());
+        for (const QJsonValue& v : items)
+            m_rows.append(makeRow(v.toObject()));
         rebuildIndex();
         endResetModel();
-        added = static_cast<int>(m_items.size());
+        added = static_cast<int>(m_rows.size());
     } else {
         // Keyset paging cannot repeat an item, but a refresh racing a post can:
         // an id already shown is not shown twice.
-        QList<QJsonObject> fresh;
+        QList<Row> fresh;
         for (const QJsonValue& v : items) {
             const QJsonObject o = v.toObject();
             const QString id = o.value(QLatin1String("id")).toString();
             if (!m_rowOfId.contains(id)) {
-                fresh.append(o);
+                fresh.append(makeRow(o));
                 m_rowOfId.insert(id, -1); // placeholder; also dedups within the page
             }
         }
         if (!fresh.isEmpty()) {
-            const int first = static_cast<int>(m_items.size());
+            const int first = static_cast<int>(m_rows.size());
             beginInsertRows(QModelIndex(), first, first + static_cast<int>(fresh.size()) - 1);
-            m_items.append(fresh);
-            for (int row = first; row < m_items.size(); ++row) {
-                m_rowOfId.insert(idAt(row), row);
-                m_search.append(computeSearchText(m_items.at(row)));
-            }
+            m_rows.append(std::move(fresh));
+            for (int row = first; row < m_rows.size(); ++row)
+                m_rowOfId.insert(m_rows.at(row).id, row);
             endInsertRows();
         }
         added = static_cast<int>(fresh.size());
@@ -230,7 +263,7 @@ void ApiListModel::onFailed(const ApiError& error)
 const QString& ApiListModel::searchTextAt(int row) const
 {
     static const QString none;
-    return row >= 0 && row < m_search.size() ? m_search.at(row) : none;
+    return row >= 0 && row < m_rows.size() ? m_rows.at(row).search : none;
 }
 
 QString ApiListModel::extraSearchText(const QJsonObject&) const
@@ -253,8 +286,8 @@ QString ApiListModel::computeSearchText(const QJsonObject& item) const
 void ApiListModel::rebuildIndex()
 {
     m_rowOfId.clear();
-    for (int row = 0; row < m_items.size(); ++row)
-        m_rowOfId.insert(idAt(row), row);
+    for (int row = 0; row < m_rows.size(); ++row)
+        m_rowOfId.insert(m_rows.at(row).id, row);
 }
 
 } // namespace taskdesk::models

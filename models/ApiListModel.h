@@ -60,6 +60,8 @@ public:
     // arrives: a filter keystroke over 100,000 rows then costs one substring
     // search per row instead of a QVariant per cell.
     const QString& searchTextAt(int row) const;
+    // How many parsed items are kept for painting (see Row).
+    static constexpr int kParsedCacheSize = 512;
     QString idAt(int row) const;
     int rowOfId(const QString& id) const;
     QModelIndex indexOfId(const QString& id, int column = 0) const;
@@ -85,6 +87,9 @@ protected:
     virtual QString statusOf(const QJsonObject& item) const;
     // Text a filter should also find that no column shows (a description).
     virtual QString extraSearchText(const QJsonObject& item) const;
+    // Roles a proxy asks of every row when it filters (mode, skills, ...):
+    // computed once per row on arrival, like EditRole (sorting) and StatusRole.
+    virtual QList<int> filterRoles() const { return {}; }
     ApiClient* client() const { return m_client; }
 
     // Shared helpers for subclasses.
@@ -100,8 +105,25 @@ private:
     QString computeSearchText(const QJsonObject& item) const;
 
     ApiClient* m_client;
-    QList<QJsonObject> m_items;
-    QList<QString> m_search; // parallel to m_items
+    // A row keeps its item as compact JSON text, which takes about a quarter
+    // of a parsed QJsonObject (measured: 0.7 KB against 3.1 KB for a task),
+    // plus what filtering and sorting ask of every row. Cells for painting are
+    // read from a small cache of parsed items.
+    struct Row
+    {
+        QByteArray json;
+        QString id;
+        QString status;
+        QString search;
+        QVariantList sortKeys;             // EditRole per column
+        QList<QPair<int, QVariant>> roles; // filterRoles()
+    };
+    Row makeRow(const QJsonObject& item) const;
+    const QJsonObject& parsed(int row) const;
+
+    QList<Row> m_rows;
+    mutable QHash<int, QJsonObject> m_parsed;
+    mutable QList<int> m_parsedOrder;
     QHash<QString, int> m_rowOfId;
     QString m_nextCursor;
     QPointer<PagedListJob> m_job;

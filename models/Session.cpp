@@ -113,7 +113,7 @@ void Session::setPersisted(bool persisted, const QString& message)
     emit tokenPersistenceChanged(persisted, message);
 }
 
-void Session::signIn(const ConnectionProfile& profile, const QString& token)
+void Session::signIn(const ConnectionProfile& profile, const QString& token, TokenStorage storage)
 {
     if (!profile.isValid() || token.isEmpty())
         return;
@@ -124,6 +124,11 @@ void Session::signIn(const ConnectionProfile& profile, const QString& token)
     // In memory until the store confirms; if it never can, it stays there.
     m_memoryTokens.insert(profile.key(), token);
     emit tokenReady();
+    if (storage == TokenStorage::ThisRunOnly) {
+        m_tokenPersisted = false;
+        m_tokenMessage.clear();
+        return;
+    }
 
     const QString key = profile.key();
     m_secrets->writeSecret(profile.secretKey(), token, this, [this, key](const SecretStore::Result& r) {

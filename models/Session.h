@@ -48,7 +48,13 @@ public:
     // Makes profile current with a fresh token (from register or login) and
     // stores the token; tokenReady() at once, tokenPersistenceChanged() when
     // the store has answered.
-    void signIn(const ConnectionProfile& profile, const QString& token);
+    enum class TokenStorage
+    {
+        Keychain,    // kept for the next run (in memory if the keychain fails)
+        ThisRunOnly, // never written anywhere (the local sandbox issues a fresh one each start)
+    };
+    void signIn(const ConnectionProfile& profile, const QString& token,
+                TokenStorage storage = TokenStorage::Keychain);
     // The same from a register/login answer: reuses the profile for that
     // server and profile id if there is one.
     ConnectionProfile signIn(const QUrl& baseUrl, const AuthResult& auth, const QString& name = {});

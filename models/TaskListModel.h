@@ -51,6 +51,7 @@ protected:
     PagedListJob* createPageJob(const QString& cursor, int limit) override;
     QVariant cellData(const QJsonObject& item, int column, int role) const override;
     QString extraSearchText(const QJsonObject& item) const override;
+    QList<int> filterRoles() const override { return {ModeRole, SkillsRole, BudgetCentsRole}; }
 
 private:
     Scope m_scope;

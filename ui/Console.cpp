@@ -107,7 +107,7 @@ bool Console::openSandbox(QString* error)
             p.setProfileId(auth.profileId);
             p.setRoles(auth.roles);
             m_settings->setValue(kSandboxKey, p.key());
-            m_session->signIn(p, auth.tokenValue);
+            m_session->signIn(p, auth.tokenValue, Session::TokenStorage::ThisRunOnly);
             qCInfo(lcUi) << "local sandbox at" << m_sandbox->baseUrl().toString();
             return true;
         }
