@@ -53,8 +53,14 @@ MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindo
     m_navigation = new QListWidget(this);
     m_navigation->setObjectName(QStringLiteral("navigation"));
     m_navigation->setAccessibleName(tr("Views"));
-    m_navigation->setIconSize(QSize(20, 20));
+    m_navigation->setIconSize(QSize(22, 22));
     m_navigation->setMaximumWidth(200);
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setStyleSheet(QStringLiteral("QListWidget#navigation { background: #f3f5f8; padding-top: 8px; }"
+                                               "QListWidget#navigation::item { padding: 8px 10px; border-radius: 4px; }"
+                                               "QListWidget#navigation::item:selected { background: #dce7f3; "
+                                               "color: #14324f; }"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/taskdesk.svg")));
     m_stack = new QStackedWidget(this);
     m_stack->setObjectName(QStringLiteral("views"));
     m_banner = new ErrorBanner(this);
@@ -86,9 +92,9 @@ MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindo
     m_bell->setObjectName(QStringLiteral("notificationBell"));
     m_bell->setAccessibleName(tr("Notifications"));
     m_bell->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_bell->setIcon(style()->standardIcon(QStyle::SP_MessageBoxInformation));
+    m_bell->setIcon(QIcon(QStringLiteral(":/icons/activity.svg")));
     m_bell->setText(tr("No new notifications"));
-    auto* refresh = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"), this);
+    auto* refresh = new QAction(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Refresh"), this);
     refresh->setObjectName(QStringLiteral("refreshAction"));
     refresh->setShortcut(QKeySequence::Refresh);
     toolbar->addAction(refresh);
@@ -190,7 +196,13 @@ void MainWindow::addView(View* view)
 {
     m_views << view;
     m_stack->addWidget(view);
-    auto* item = new QListWidgetItem(view->icon(), view->title(), m_navigation);
+    QIcon icon = view->icon();
+    if (icon.isNull()) {
+        QString name = view->objectName();
+        name.chop(4); // "boardView" -> "board"
+        icon = QIcon(QStringLiteral(":/icons/%1.svg").arg(name));
+    }
+    auto* item = new QListWidgetItem(icon, view->title(), m_navigation);
     item->setData(Qt::UserRole, view->objectName());
     connect(view, &View::navigateRequested, this, &MainWindow::showView);
     if (m_navigation->count() == 1)
