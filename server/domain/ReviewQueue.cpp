@@ -1,0 +1,104 @@
+#include "ReviewQueue.h"
+
+#include "Access.h"
+#include "ContractService.h"
+
+#include <string>
+
+namespace taskdesk::domain {
+
+namespace json = boost::json;
+using store::sqlInt;
+using store::sqlText;
+
+namespace {
+
+// ContractService::SubmissionColumns qualified with "s." for the joined query.
+const std::string& submissionColumns()
+{
+    static const std::string cols = [] {
+        std::string out;
+        const std::string all = ContractService::SubmissionColumns;
+        std::size_t start = 0;
+        while (start < all.size()) {
+            std::size_t comma = all.find(',', start);
+            if (comma == std::string::npos)
+                comma = all.size();
+            std::string name = all.substr(start, comma - start);
+            name.erase(0, name.find_first_not_of(' '));
+            out += (out.empty() ? "s." : ", s.") + name;
+            start = comma + 1;
+        }
+        return out;
+    }();
+    return cols;
+}
+
+constexpr int kSubmissionColumnCount = 17;
+
+// The two sources are separate branches so that each walks its own index
+// (contracts by buyer, tasks by owner) instead of scanning every pending
+// submission. The deadlines are exactly those BackgroundJobs compares with:
+// contracts.review_due_at for a delivery (ContractService::autoAcceptDue),
+// submissions.review_due_at for an open-mode submission on an open task
+// (TaskService::autoAcceptOpenSubmissions).
+const std::string& queueSql()
+{
+    static const std::string sql =
+        "SELECT " + submissionColumns() +
+        ", q.due, q.source, t.title, t.acceptance_criteria, t.review_window_hours, t.verification,"
+        " p.handle, p.display_name, p.kind"
+        " FROM ("
+        "   SELECT cs.id AS sid, c.review_due_at AS due, 'contract' AS source"
+        "   FROM contracts c JOIN submissions cs ON cs.contract_id = c.id"
+        "   WHERE c.buyer_id = ? AND c.status = 'submitted' AND cs.status = 'pending'"
+        "   UNION ALL"
+        "   SELECT os.id AS sid, os.review_due_at AS due, 'task' AS source"
+        "   FROM tasks ot JOIN submissions os ON os.task_id = ot.id"
+        "   WHERE ot.owner_id = ? AND ot.status = 'open' AND os.status = 'pending' AND os.contract_id IS NULL"
+        " ) q"
+        " JOIN submissions s ON s.id = q.sid"
+        " JOIN tasks t ON t.id = s.task_id"
+        " JOIN profiles p ON p.id = s.submitter_id"
+        " WHERE (? = '' OR q.sid > ?)"
+        " ORDER BY q.sid LIMIT ?";
+    return sql;
+}
+
+} // namespace
+
+json::object ReviewQueue::list(store::Transaction& tx, const Actor& a, const json::object& query)
+{
+    requireScope(a, "submissions:read");
+    const auto page = pageFrom(query);
+    auto r = tx.query(queueSql().c_str(), {sqlText(a.profileId), sqlText(a.profileId), sqlText(page.cursor),
+                                           sqlText(page.cursor), sqlInt(page.limit + 1)});
+    json::array items;
+    while (r.next()) {
+        json::object o = ContractService::submissionJson(r);
+        constexpr int c = kSubmissionColumnCount;
+        o["reviewDueAt"] = r.textOrNull(c + 0);
+        o["source"] = r.str(c + 1);
+        json::object task;
+        task["id"] = o["taskId"];
+        task["title"] = r.str(c + 2);
+        task["acceptanceCriteria"] = parseStoredJson(r.str(c + 3));
+        if (!task["acceptanceCriteria"].is_array())
+            task["acceptanceCriteria"] = json::array();
+        task["reviewWindowHours"] = r.i64(c + 4);
+        task["verification"] = r.optStr(c + 5) ? parseStoredJson(*r.optStr(c + 5)) : json::value(nullptr);
+        o["task"] = std::move(task);
+        json::object submitter;
+        submitter["id"] = o["submitterId"];
+        submitter["handle"] = r.str(c + 6);
+        submitter["displayName"] = r.str(c + 7);
+        submitter["kind"] = r.str(c + 8);
+        o["submitter"] = std::move(submitter);
+        items.push_back(std::move(o));
+    }
+    json::object out;
+    finishPage(out, "submissions", std::move(items), page.limit);
+    return out;
+}
+
+} // namespace taskdesk::domain
