@@ -82,4 +82,16 @@ EntityJob* ContractJobs::review(const QString& contractId, int rating, const QSt
                             QJsonObject{{QStringLiteral("rating"), rating}, {QStringLiteral("text"), text}});
 }
 
+PagedListJob* ContractJobs::reviews(const QString& contractId)
+{
+    return m_client->list(contractPath(contractId) + QStringLiteral("/reviews"), QStringLiteral("reviews"),
+                          {});
+}
+
+PagedListJob* ContractJobs::messages(const QString& contractId, const QString& cursor, int limit)
+{
+    return m_client->list(contractPath(contractId) + QStringLiteral("/messages"), QStringLiteral("messages"),
+                          ApiClient::pageQuery(cursor, limit));
+}
+
 } // namespace taskdesk::models

@@ -35,6 +35,10 @@ public:
     EntityJob* cancellation(const QString& contractId, const QString& action, const QString& reason = {});
     // POST /api/agent/contracts/:id/reviews {rating, text} -> "review"
     EntityJob* review(const QString& contractId, int rating, const QString& text);
+    // GET /api/agent/contracts/:id/reviews -> "reviews" (both parties', oldest first)
+    PagedListJob* reviews(const QString& contractId);
+    // GET /api/agent/contracts/:id/messages -> "messages" (the contract's private thread, newest first)
+    PagedListJob* messages(const QString& contractId, const QString& cursor = {}, int limit = 100);
 
 private:
     QString contractPath(const QString& contractId) const;
