@@ -63,4 +63,12 @@ EntityJob* BidJobs::amend(const QString& bidId, const QJsonObject& changes)
     return patch(bidId, body);
 }
 
+EntityJob* BidJobs::counterOffer(const QString& bidId, const QJsonObject& offer)
+{
+    return m_client->entity("POST",
+                            QStringLiteral("/api/agent/bids/") + ApiClient::segment(bidId) +
+                                QStringLiteral("/counter-offers"),
+                            QStringLiteral("counterOffer"), offer);
+}
+
 } // namespace taskdesk::models

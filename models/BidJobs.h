@@ -30,6 +30,9 @@ public:
     EntityJob* reject(const QString& bidId, const QString& reason);
     // PATCH /api/agent/bids/:id {action: amend, proposedAmount?, approach?, reason?}
     EntityJob* amend(const QString& bidId, const QJsonObject& changes);
+    // POST /api/agent/bids/:id/counter-offers {proposedAmount | priceText, etaDays?, approach?, message?}
+    // (task owner) -> "counterOffer"
+    EntityJob* counterOffer(const QString& bidId, const QJsonObject& offer);
 
 private:
     EntityJob* patch(const QString& bidId, const QJsonObject& body);

@@ -85,4 +85,55 @@ JsonJob* TaskJobs::decideSubmission(const QString& taskId, const QString& submis
                           decision);
 }
 
+EntityJob* TaskJobs::cancel(const QString& taskId, const QString& reason)
+{
+    QJsonObject body;
+    if (!reason.isEmpty())
+        body.insert(QStringLiteral("reason"), reason);
+    return m_client->entity("POST", taskPath(taskId) + QStringLiteral("/cancel"), kTask, body);
+}
+
+PagedListJob* TaskJobs::comments(const QString& taskId, const QString& cursor, int limit)
+{
+    return m_client->list(taskPath(taskId) + QStringLiteral("/comments"), QStringLiteral("comments"),
+                          ApiClient::pageQuery(cursor, limit));
+}
+
+EntityJob* TaskJobs::addComment(const QString& taskId, const QString& body)
+{
+    return m_client->entity("POST", taskPath(taskId) + QStringLiteral("/comments"), QStringLiteral("comment"),
+                            QJsonObject{{QStringLiteral("body"), body}});
+}
+
+PagedListJob* TaskJobs::applications(const QString& taskId, const QString& cursor, int limit)
+{
+    return m_client->list(taskPath(taskId) + QStringLiteral("/applications"), QStringLiteral("applications"),
+                          ApiClient::pageQuery(cursor, limit));
+}
+
+JsonJob* TaskJobs::approveApplication(const QString& taskId, const QString& applicationId)
+{
+    return m_client->json("POST", taskPath(taskId) + QStringLiteral("/applications/") +
+                                      ApiClient::segment(applicationId) + QStringLiteral("/approve"));
+}
+
+JsonJob* TaskJobs::rejectApplication(const QString& taskId, const QString& applicationId,
+                                     const QString& reason)
+{
+    QJsonObject body;
+    if (!reason.isEmpty())
+        body.insert(QStringLiteral("reason"), reason);
+    return m_client->json("POST",
+                          taskPath(taskId) + QStringLiteral("/applications/") +
+                              ApiClient::segment(applicationId) + QStringLiteral("/reject"),
+                          body);
+}
+
+JsonJob* TaskJobs::checkVerification(const QJsonObject& rule, const QJsonValue& output)
+{
+    return m_client->json(
+        "POST", QStringLiteral("/api/verification/check"),
+        QJsonObject{{QStringLiteral("verification"), rule}, {QStringLiteral("output"), output}});
+}
+
 } // namespace taskdesk::models

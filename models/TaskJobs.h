@@ -3,6 +3,7 @@
 #include "TaskQuery.h"
 
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 
 namespace taskdesk::models {
@@ -41,6 +42,21 @@ public:
     // POST /api/agent/tasks/:id/submissions/:subId/decision {action, reason?, rating?}
     JsonJob* decideSubmission(const QString& taskId, const QString& submissionId,
                               const QJsonObject& decision);
+    // POST /api/agent/tasks/:id/cancel {reason?} -> "task"
+    EntityJob* cancel(const QString& taskId, const QString& reason);
+    // GET /api/agent/tasks/:id/comments (newest first) -> "comments"
+    PagedListJob* comments(const QString& taskId, const QString& cursor = {}, int limit = 20);
+    // POST /api/agent/tasks/:id/comments {body} -> "comment"
+    EntityJob* addComment(const QString& taskId, const QString& body);
+    // GET /api/agent/tasks/:id/applications (owner of a claim task) -> "applications"
+    PagedListJob* applications(const QString& taskId, const QString& cursor = {}, int limit = 20);
+    // POST /api/agent/tasks/:id/applications/:appId/approve -> {application, contract?}
+    JsonJob* approveApplication(const QString& taskId, const QString& applicationId);
+    // POST /api/agent/tasks/:id/applications/:appId/reject {reason?} -> {application}
+    JsonJob* rejectApplication(const QString& taskId, const QString& applicationId, const QString& reason);
+    // POST /api/verification/check {verification, output} -> {passed, reason, wouldAutoAccept?}.
+    // Nothing is stored; the server runs the check a submission to such a task would get.
+    JsonJob* checkVerification(const QJsonObject& rule, const QJsonValue& output);
 
 private:
     QString taskPath(const QString& taskId) const;
