@@ -180,6 +180,10 @@ MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindo
     m_balanceDebounce.setSingleShot(true);
     m_balanceDebounce.setInterval(300);
     connect(&m_balanceDebounce, &QTimer::timeout, this, &MainWindow::refreshBalance);
+    // Money can move without a notification to this profile (a post from
+    // another client, a payout release): the figure is also re-read now and then.
+    m_balancePoll.setInterval(30'000);
+    connect(&m_balancePoll, &QTimer::timeout, this, &MainWindow::refreshBalance);
 
     rebuildProfileSwitcher();
     if (m_context.settings)
@@ -250,6 +254,7 @@ void MainWindow::onProfileChanged(const ConnectionProfile& profile)
 {
     m_signedIn = false;
     m_context.live->stop();
+    m_balancePoll.stop();
     for (View* v : m_views)
         v->reset();
     m_balance = {};
@@ -267,6 +272,7 @@ void MainWindow::onTokenReady()
     updateConnectionLabel();
     m_context.live->stop();
     m_context.live->start();
+    m_balancePoll.start();
     refreshBalance();
     if (View* v = currentView())
         v->activate();

@@ -79,6 +79,7 @@ private:
     QLabel* m_balanceLabel;
     QList<View*> m_views;
     QTimer m_balanceDebounce;
+    QTimer m_balancePoll;
     QPointer<models::WalletJob> m_walletJob;
     models::WalletBalance m_balance;
     QString m_liveError;
