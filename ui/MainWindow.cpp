@@ -56,10 +56,11 @@ MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindo
     m_navigation->setIconSize(QSize(22, 22));
     m_navigation->setMaximumWidth(200);
     m_navigation->setFrameShape(QFrame::NoFrame);
-    m_navigation->setStyleSheet(QStringLiteral("QListWidget#navigation { background: #f3f5f8; padding-top: 8px; }"
-                                               "QListWidget#navigation::item { padding: 8px 10px; border-radius: 4px; }"
-                                               "QListWidget#navigation::item:selected { background: #dce7f3; "
-                                               "color: #14324f; }"));
+    m_navigation->setStyleSheet(
+        QStringLiteral("QListWidget#navigation { background: #f3f5f8; padding-top: 8px; }"
+                       "QListWidget#navigation::item { padding: 8px 10px; border-radius: 4px; }"
+                       "QListWidget#navigation::item:selected { background: #dce7f3; "
+                       "color: #14324f; }"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/taskdesk.svg")));
     m_stack = new QStackedWidget(this);
     m_stack->setObjectName(QStringLiteral("views"));
@@ -170,10 +171,8 @@ MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindo
     connect(runner, &CommandRunner::commandStarted, this, &MainWindow::onCommandStarted);
     connect(runner, &CommandRunner::commandProgress, this,
             [this](Command*, const QString& message) { m_commandStatus->setText(message); });
-    connect(runner, &CommandRunner::commandSucceeded, this, [this] {
-        onCommandFinished();
-        m_balanceDebounce.start();
-    });
+    connect(runner, &CommandRunner::commandFinished, this, &MainWindow::onCommandFinished);
+    connect(runner, &CommandRunner::commandSucceeded, this, [this] { m_balanceDebounce.start(); });
     connect(runner, &CommandRunner::commandFailed, this, &MainWindow::onCommandFailed);
     connect(runner, &CommandRunner::busyChanged, m_busy, &QWidget::setVisible);
 
@@ -344,7 +343,6 @@ void MainWindow::onCommandFinished()
 
 void MainWindow::onCommandFailed(Command* command, const QString& message)
 {
-    onCommandFinished();
     m_banner->showError(tr("%1 failed: %2").arg(command->title(), message), command->canRetry());
 }
 

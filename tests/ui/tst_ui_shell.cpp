@@ -58,6 +58,7 @@ private slots:
     void bellCountsUnreadNotifications();
     void switchingConnectionsResetsViews();
     void failedCommandOffersRetryWithSameKey();
+    void failureShownByItsFormIsNotRepeatedInTheBanner();
 };
 
 void TestUiShell::firstStartOffersWelcomeThenCreatesAccount()
@@ -224,6 +225,35 @@ void TestUiShell::failedCommandOffersRetryWithSameKey()
     const auto mine = f.call("GET", "/api/agent/tasks", me.token).obj();
     QCOMPARE(mine.at("tasks").as_array().size(), std::size_t(1));
     QTRY_VERIFY(command.isNull()); // the runner let go of it once it succeeded
+}
+
+void TestUiShell::failureShownByItsFormIsNotRepeatedInTheBanner()
+{
+    ConsoleFixture f;
+    f.signInAsNew("lovelace");
+    models::ApiClient* client = f.console().client();
+    // A task without a title: the server refuses it with a field reason.
+    const QJsonObject task{{QStringLiteral("description"), QStringLiteral("No title")},
+                           {QStringLiteral("budgetAmount"), 10}};
+    auto* inForm = new ui::ApiCommand(
+        QStringLiteral("Post task"), [client, task] { return client->tasks().post(task); }, &f.window());
+    inForm->setFailureShownByCaller(true);
+    QSignalSpy failed(inForm, &ui::Command::failed);
+    f.console().commands()->run(inForm);
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+    QVERIFY2(failed.first().first().toString().contains(QStringLiteral("title")),
+             qPrintable(failed.first().first().toString()));
+    auto* banner = f.window().findChild<ui::ErrorBanner*>(QStringLiteral("errorBanner"));
+    QTest::qWait(100);
+    QVERIFY2(!banner->isVisible(), "the form shows it; the banner does not repeat it");
+
+    // The same failure from a command nobody shows goes to the banner, without "Try again" (a 400 will not
+    // change).
+    auto* plain = new ui::ApiCommand(QStringLiteral("Post task"),
+                                     [client, task] { return client->tasks().post(task); });
+    f.console().commands()->run(plain);
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+    QVERIFY(!banner->isRetryOffered());
 }
 
 TASKDESK_UI_TEST_MAIN(TestUiShell)

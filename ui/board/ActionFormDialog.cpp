@@ -160,6 +160,7 @@ void ActionFormDialog::submit()
     if (!problem().isEmpty() || m_command->isRunning())
         return;
     m_banner->hide();
+    m_command->setFailureShownByCaller(true);
     m_context.commands->run(m_command);
 }
 

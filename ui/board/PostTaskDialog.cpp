@@ -719,6 +719,7 @@ void PostTaskDialog::checkSample()
     m_checkResult->setText(tr("Testing..."));
     m_checkResult->setStyleSheet(QString());
     m_checkResult->setProperty("passed", QVariant());
+    m_checkCommand->setFailureShownByCaller(true);
     m_context.commands->run(m_checkCommand);
 }
 
@@ -728,6 +729,7 @@ void PostTaskDialog::submit()
         return;
     m_banner->hide();
     clearFieldErrors();
+    m_postCommand->setFailureShownByCaller(true);
     m_context.commands->run(m_postCommand);
 }
 

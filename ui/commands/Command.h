@@ -24,6 +24,11 @@ public:
     const QString& errorString() const { return m_error; }
     // Whether start() again after a failure makes sense.
     virtual bool canRetry() const { return true; }
+    // Set by a form that shows this command's failure itself (inline, beside
+    // what the user typed): the main window's banner then stays quiet, so the
+    // same error is not shown twice.
+    void setFailureShownByCaller(bool shown) { m_failureShownByCaller = shown; }
+    bool isFailureShownByCaller() const { return m_failureShownByCaller; }
 
     void start();
     void cancel();
@@ -51,6 +56,7 @@ private:
     QString m_title;
     QString m_error;
     bool m_running = false;
+    bool m_failureShownByCaller = false;
 };
 
 } // namespace taskdesk::ui

@@ -43,7 +43,10 @@ void CommandRunner::onFinished(Command* command)
 {
     m_running.removeAll(command);
     m_running.removeAll(nullptr);
-    if (!command->errorString().isEmpty()) {
+    emit commandFinished(command);
+    if (!command->errorString().isEmpty() && command->isFailureShownByCaller()) {
+        // The form that ran it shows the failure; nothing for the banner.
+    } else if (!command->errorString().isEmpty()) {
         if (m_lastFailed && m_lastFailed != command && m_lastFailed->parent() == this)
             m_lastFailed->deleteLater();
         m_lastFailed = command;

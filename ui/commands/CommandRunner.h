@@ -34,6 +34,8 @@ signals:
     void commandStarted(taskdesk::ui::Command* command);
     void commandProgress(taskdesk::ui::Command* command, const QString& message);
     void commandSucceeded(taskdesk::ui::Command* command);
+    // Every end (success, failure, cancel), before the more specific signal.
+    void commandFinished(taskdesk::ui::Command* command);
     void commandFailed(taskdesk::ui::Command* command, const QString& message);
 
 private:

@@ -84,6 +84,7 @@ void ContractActionDialog::submit()
     if (!m_command || m_command->isRunning() || !validate().isEmpty())
         return;
     m_error->hide();
+    m_command->setFailureShownByCaller(true);
     if (m_runner)
         m_runner->run(m_command);
     else

@@ -793,6 +793,7 @@ void ReviewView::decide(bool accept)
             m_refreshDebounce.start();
     });
     m_decisionBanner->hide();
+    command->setFailureShownByCaller(true);
     context().commands->run(command);
 }
 
