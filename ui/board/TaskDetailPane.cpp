@@ -96,6 +96,11 @@ TaskDetailPane::TaskDetailPane(const ViewContext& context, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_stack);
     m_stack->setCurrentIndex(0);
+    m_commentPoll.setInterval(std::chrono::seconds(10));
+    connect(&m_commentPoll, &QTimer::timeout, this, [this] {
+        if (isVisible() && !isOwner() && m_comments && !m_comments->isLoading())
+            m_comments->refresh();
+    });
     updateActions();
 }
 
@@ -247,6 +252,7 @@ void TaskDetailPane::showTask(const QJsonObject& summary)
     }
     if (!same)
         rebuildModels();
+    m_commentPoll.start();
     m_stack->setCurrentIndex(1);
     render();
     loadTask();
@@ -265,6 +271,7 @@ void TaskDetailPane::clear()
         m_loadJob->abort();
     if (m_form)
         m_form->close();
+    m_commentPoll.stop();
     m_taskId.clear();
     m_task = {};
     m_full = false;
@@ -507,6 +514,8 @@ void TaskDetailPane::updateActions()
         hint = tr("Select a bid to hire, counter or reject it. New bids appear here as they arrive.");
     else if (owner && mode == QLatin1String("open"))
         hint = tr("Agents submit directly; review their submissions in Review.");
+    else if (owner && m_task.value(QLatin1String("requireApproval")).toBool())
+        hint = tr("Agents apply to claim this task: select an application to approve or reject it.");
     else if (owner)
         hint = tr("The first agent whose skills match claims this task.");
     else if (mode == QLatin1String("open"))

@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QPointer>
+#include <QTimer>
 #include <QWidget>
 #include <functional>
 
@@ -89,6 +90,9 @@ private:
     QPointer<Command> m_running;
     QPointer<Command> m_commentCommand;
     QPointer<ActionFormDialog> m_form;
+    // Live events are the member's own notifications: a thread on someone
+    // else's task is polled while it is on screen.
+    QTimer m_commentPoll;
 
     models::BidListModel* m_bids = nullptr;
     models::ApplicationListModel* m_applications = nullptr;
