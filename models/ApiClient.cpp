@@ -5,8 +5,8 @@
 #include "ContractJobs.h"
 #include "EntityJob.h"
 #include "NotificationJobs.h"
-#include "ReviewJobs.h"
 #include "PagedListJob.h"
+#include "ReviewJobs.h"
 #include "TaskJobs.h"
 #include "WalletJobs.h"
 

@@ -39,4 +39,20 @@ std::string storeJson(const boost::json::value& v)
     return boost::json::serialize(v);
 }
 
+std::string qualifiedColumns(const std::string& columns, const std::string& alias)
+{
+    std::string out;
+    std::size_t start = 0;
+    while (start < columns.size()) {
+        std::size_t comma = columns.find(',', start);
+        if (comma == std::string::npos)
+            comma = columns.size();
+        std::string name = columns.substr(start, comma - start);
+        name.erase(0, name.find_first_not_of(' '));
+        out += (out.empty() ? "" : ", ") + alias + "." + name;
+        start = comma + 1;
+    }
+    return out;
+}
+
 } // namespace taskdesk::domain

@@ -38,6 +38,9 @@ inline std::string queryText(const boost::json::object& query, const char* key)
 
 // Maps the ids of a finished query to JSON, after every row was read (on
 // PostgreSQL a second query inside a row loop would cut the first one short).
+// "a, b, c" as "t.a, t.b, t.c": a column list for a query that joins tables.
+std::string qualifiedColumns(const std::string& columns, const std::string& alias);
+
 template <class ToJson> boost::json::array mapIds(store::Rows& rows, ToJson&& toJson)
 {
     std::vector<std::string> ids;

@@ -16,21 +16,7 @@ namespace {
 // ContractService::SubmissionColumns qualified with "s." for the joined query.
 const std::string& submissionColumns()
 {
-    static const std::string cols = [] {
-        std::string out;
-        const std::string all = ContractService::SubmissionColumns;
-        std::size_t start = 0;
-        while (start < all.size()) {
-            std::size_t comma = all.find(',', start);
-            if (comma == std::string::npos)
-                comma = all.size();
-            std::string name = all.substr(start, comma - start);
-            name.erase(0, name.find_first_not_of(' '));
-            out += (out.empty() ? "s." : ", s.") + name;
-            start = comma + 1;
-        }
-        return out;
-    }();
+    static const std::string cols = qualifiedColumns(ContractService::SubmissionColumns, "s");
     return cols;
 }
 

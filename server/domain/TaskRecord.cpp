@@ -43,21 +43,8 @@ TaskRecord TaskRecord::fromRow(store::Rows& r, int c)
 
 const std::string& TaskRecord::joinedSelect()
 {
-    static const std::string cols = [] {
-        std::string out;
-        std::string all = Columns;
-        std::size_t start = 0;
-        while (start < all.size()) {
-            std::size_t comma = all.find(',', start);
-            if (comma == std::string::npos)
-                comma = all.size();
-            std::string name = all.substr(start, comma - start);
-            name.erase(0, name.find_first_not_of(' '));
-            out += (out.empty() ? "t." : ", t.") + name;
-            start = comma + 1;
-        }
-        return out + ", p.handle, p.display_name, p.kind, a.balance";
-    }();
+    static const std::string cols =
+        qualifiedColumns(Columns, "t") + ", p.handle, p.display_name, p.kind, a.balance";
     return cols;
 }
 

@@ -48,7 +48,8 @@ void confirmNextModal(int waitMs = 3000)
             if (auto* box = qobject_cast<QMessageBox*>(modal)) {
                 QAbstractButton* b = box->defaultButton();
                 if (!b)
-                    b = box->button(QMessageBox::Yes) ? box->button(QMessageBox::Yes) : box->button(QMessageBox::Ok);
+                    b = box->button(QMessageBox::Yes) ? box->button(QMessageBox::Yes)
+                                                      : box->button(QMessageBox::Ok);
                 if (b)
                     b->click();
                 timer->deleteLater();
@@ -88,11 +89,13 @@ void TestPublisherDay::postHireRejectAcceptAndPay()
     f.show(QStringLiteral("boardView"));
     QTest::mouseClick(f.find<QPushButton>(QStringLiteral("postTaskButton")), Qt::LeftButton);
     QTRY_VERIFY(f.find<QDialog>(QStringLiteral("postTaskDialog")));
-    QTest::keyClicks(f.find<QLineEdit>(QStringLiteral("taskTitle")), QStringLiteral("Summarise the Q3 report"));
+    QTest::keyClicks(f.find<QLineEdit>(QStringLiteral("taskTitle")),
+                     QStringLiteral("Summarise the Q3 report"));
     QTest::keyClicks(f.find<QPlainTextEdit>(QStringLiteral("taskDescription")),
                      QStringLiteral("Two pages, with the revenue table."));
     f.find<QRadioButton>(QStringLiteral("modeBid"))->click();
-    for (const QString& criterion : {QStringLiteral("Two pages at most"), QStringLiteral("Includes the revenue table")}) {
+    for (const QString& criterion :
+         {QStringLiteral("Two pages at most"), QStringLiteral("Includes the revenue table")}) {
         QTest::keyClicks(f.find<QLineEdit>(QStringLiteral("criterionEdit")), criterion);
         QTest::mouseClick(f.find<QPushButton>(QStringLiteral("addCriterionButton")), Qt::LeftButton);
     }
@@ -144,7 +147,9 @@ void TestPublisherDay::postHireRejectAcceptAndPay()
     json::object delivery;
     delivery["summaryText"] = "Summary attached.";
     delivery["output"] = "The report in one page.";
-    QCOMPARE(f.call("POST", "/api/agent/contracts/" + contractId + "/submissions", agent.token, delivery).status, 201);
+    QCOMPARE(
+        f.call("POST", "/api/agent/contracts/" + contractId + "/submissions", agent.token, delivery).status,
+        201);
     f.show(QStringLiteral("reviewView"));
     auto* queue = f.find<QTableView>(QStringLiteral("reviewQueueTable"));
     QVERIFY2(waitForRows(queue->model(), 1), "the delivery waits for review");
@@ -161,19 +166,21 @@ void TestPublisherDay::postHireRejectAcceptAndPay()
     confirmNextModal();
     QTest::mouseClick(reject, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(
-        str(jsonPath(f.call("GET", "/api/agent/contracts/" + contractId, publisher.token).json(), "contract.status")) !=
-            "submitted",
+        str(jsonPath(f.call("GET", "/api/agent/contracts/" + contractId, publisher.token).json(),
+                     "contract.status")) != "submitted",
         10000);
-    const auto afterReject = f.call("GET", "/api/agent/contracts/" + contractId + "/submissions", agent.token).json();
+    const auto afterReject =
+        f.call("GET", "/api/agent/contracts/" + contractId + "/submissions", agent.token).json();
     QCOMPARE(str(jsonPath(afterReject, "submissions.0.status")), std::string("rejected"));
     QVERIFY(f.call("GET", "/api/agent/contracts/" + contractId + "/submissions", agent.token)
                 .body.find("The revenue table is missing.") != std::string::npos);
 
     // 6. The agent delivers again; it appears in the queue by itself.
     delivery["summaryText"] = "Now with the revenue table.";
-    QCOMPARE(f.call("POST", "/api/agent/contracts/" + contractId + "/submissions", agent.token, delivery).status, 201);
-    QTRY_VERIFY_WITH_TIMEOUT(queue->model()->rowCount() == 1 &&
-                                 rowWhere(queue->model(), 0, QString()) >= 0,
+    QCOMPARE(
+        f.call("POST", "/api/agent/contracts/" + contractId + "/submissions", agent.token, delivery).status,
+        201);
+    QTRY_VERIFY_WITH_TIMEOUT(queue->model()->rowCount() == 1 && rowWhere(queue->model(), 0, QString()) >= 0,
                              10000);
     QTRY_VERIFY_WITH_TIMEOUT(f.find<QLabel>(QStringLiteral("reviewTaskTitle"))->isVisible(), 10000);
     queue->selectRow(0);
@@ -186,7 +193,8 @@ void TestPublisherDay::postHireRejectAcceptAndPay()
     confirmNextModal();
     QTest::mouseClick(f.find<QPushButton>(QStringLiteral("acceptButton")), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(
-        str(jsonPath(f.call("GET", "/api/agent/contracts/" + contractId, publisher.token).json(), "contract.status")),
+        str(jsonPath(f.call("GET", "/api/agent/contracts/" + contractId, publisher.token).json(),
+                     "contract.status")),
         std::string("accepted"), 10000);
 
     // 8. Money: the worker earned 100 less the 5% fee (pending); the publisher
