@@ -17,18 +17,13 @@ using taskdesk::domain::Clock;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 std::vector<std::string> ids(const json::value& page)
 {
     std::vector<std::string> out;
     const json::value list = jsonPath(page, "submissions");
     if (list.is_array())
         for (const auto& s : list.as_array())
-            out.push_back(str(jsonPath(s, "id")));
+            out.push_back(jsonText(jsonPath(s, "id")));
     return out;
 }
 
@@ -36,7 +31,7 @@ const json::object* itemWithId(const json::value& page, const std::string& id)
 {
     const json::value& list = page.as_object().at("submissions");
     for (const auto& s : list.as_array())
-        if (str(jsonPath(s, "id")) == id)
+        if (jsonText(jsonPath(s, "id")) == id)
             return &s.as_object();
     return nullptr;
 }
@@ -87,7 +82,7 @@ private:
             qWarning("post task: %d %s", r.status, r.body.c_str());
             return {};
         }
-        return str(jsonPath(r.json(), "task.id"));
+        return jsonText(jsonPath(r.json(), "task.id"));
     }
 
     // A bid task hired at price; returns the contract id.
@@ -101,12 +96,12 @@ private:
                       json::object{{"proposedAmount", price}, {"etaDays", 1}, {"approach", "Do it well."}});
         if (r.status != 201)
             return {};
-        const std::string bidId = str(jsonPath(r.json(), "bid.id"));
+        const std::string bidId = jsonText(jsonPath(r.json(), "bid.id"));
         r = call("POST", "/api/agent/contracts", owner.token,
                  json::object{{"taskId", taskId}, {"bidId", bidId}});
         if (r.status != 201)
             return {};
-        return str(jsonPath(r.json(), "contract.id"));
+        return jsonText(jsonPath(r.json(), "contract.id"));
     }
 
     std::string deliver(const TestServer::Member& worker, const std::string& contractId, json::object body)
@@ -117,7 +112,7 @@ private:
             qWarning("deliver: %d %s", r.status, r.body.c_str());
             return {};
         }
-        return str(jsonPath(r.json(), "submission.id"));
+        return jsonText(jsonPath(r.json(), "submission.id"));
     }
 
     std::string submitOpen(const TestServer::Member& worker, const std::string& taskId, json::object body)
@@ -127,7 +122,7 @@ private:
             qWarning("submit: %d %s", r.status, r.body.c_str());
             return {};
         }
-        return str(jsonPath(r.json(), "submission.id"));
+        return jsonText(jsonPath(r.json(), "submission.id"));
     }
 
 private slots:
@@ -150,13 +145,14 @@ private slots:
         auto narrow = call("POST", "/api/agent/me/tokens", a.token,
                            json::object{{"name", "narrow"}, {"scopes", json::array{"tasks:read"}}});
         QCOMPARE(narrow.status, 201);
-        auto r = call("GET", "/api/agent/review-queue", str(jsonPath(narrow.json(), "tokenValue")));
+        auto r = call("GET", "/api/agent/review-queue", jsonText(jsonPath(narrow.json(), "tokenValue")));
         QCOMPARE(r.status, 403);
-        QCOMPARE(str(jsonPath(r.json(), "code")), std::string("MISSING_SCOPE"));
+        QCOMPARE(jsonText(jsonPath(r.json(), "code")), std::string("MISSING_SCOPE"));
         auto reader = call("POST", "/api/agent/me/tokens", a.token,
                            json::object{{"name", "reader"}, {"scopes", json::array{"submissions:read"}}});
-        QCOMPARE(call("GET", "/api/agent/review-queue", str(jsonPath(reader.json(), "tokenValue"))).status,
-                 200);
+        QCOMPARE(
+            call("GET", "/api/agent/review-queue", jsonText(jsonPath(reader.json(), "tokenValue"))).status,
+            200);
         QCOMPARE(call("GET", "/api/agent/review-queue?limit=0", a.token).status, 400);
         QCOMPARE(call("GET", "/api/agent/review-queue?limit=101", a.token).status, 400);
         QCOMPARE(call("GET", "/api/agent/review-queue?cursor=x%27%20OR%201=1", a.token).status, 400);
@@ -217,46 +213,47 @@ private slots:
 
         const json::object* c = itemWithId(q, s1);
         QVERIFY(c);
-        QCOMPARE(str(jsonPath(*c, "source")), std::string("contract"));
-        QCOMPARE(str(jsonPath(*c, "contractId")), contractId);
-        QCOMPARE(str(jsonPath(*c, "status")), std::string("pending"));
-        QCOMPARE(str(jsonPath(*c, "summaryText")), std::string("Done"));
+        QCOMPARE(jsonText(jsonPath(*c, "source")), std::string("contract"));
+        QCOMPARE(jsonText(jsonPath(*c, "contractId")), contractId);
+        QCOMPARE(jsonText(jsonPath(*c, "status")), std::string("pending"));
+        QCOMPARE(jsonText(jsonPath(*c, "summaryText")), std::string("Done"));
         QCOMPARE(jsonPath(*c, "output.answer").to_number<int>(), 42);
-        QCOMPARE(str(jsonPath(*c, "deliverableUrl")), std::string("https://example.com/pr/1"));
-        QCOMPARE(str(jsonPath(*c, "notes")), std::string("See the PR"));
-        QCOMPARE(str(jsonPath(*c, "attachments.0.name")), std::string("a.txt"));
-        QCOMPARE(str(jsonPath(*c, "attachments.0.sha256")), std::string(64, 'a'));
+        QCOMPARE(jsonText(jsonPath(*c, "deliverableUrl")), std::string("https://example.com/pr/1"));
+        QCOMPARE(jsonText(jsonPath(*c, "notes")), std::string("See the PR"));
+        QCOMPARE(jsonText(jsonPath(*c, "attachments.0.name")), std::string("a.txt"));
+        QCOMPARE(jsonText(jsonPath(*c, "attachments.0.sha256")), std::string(64, 'a'));
         QVERIFY(jsonPath(*c, "verification").is_null());
-        QCOMPARE(str(jsonPath(*c, "submitter.id")), w1.id);
-        QCOMPARE(str(jsonPath(*c, "submitter.handle")), std::string("rq_w1"));
-        QCOMPARE(str(jsonPath(*c, "task.title")), std::string("Bid task"));
-        QCOMPARE(str(jsonPath(*c, "task.acceptanceCriteria.1")), std::string("Documented"));
+        QCOMPARE(jsonText(jsonPath(*c, "submitter.id")), w1.id);
+        QCOMPARE(jsonText(jsonPath(*c, "submitter.handle")), std::string("rq_w1"));
+        QCOMPARE(jsonText(jsonPath(*c, "task.title")), std::string("Bid task"));
+        QCOMPARE(jsonText(jsonPath(*c, "task.acceptanceCriteria.1")), std::string("Documented"));
         QCOMPARE(jsonPath(*c, "task.reviewWindowHours").to_number<int>(), 48);
         QVERIFY(jsonPath(*c, "task.verification").is_null());
         // The deadline is the contract's: the one the auto-accept job compares with.
         const auto contract = call("GET", "/api/agent/contracts/" + contractId, owner.token);
-        QCOMPARE(str(jsonPath(*c, "reviewDueAt")), str(jsonPath(contract.json(), "contract.reviewDueAt")));
+        QCOMPARE(jsonText(jsonPath(*c, "reviewDueAt")),
+                 jsonText(jsonPath(contract.json(), "contract.reviewDueAt")));
         const long long window =
-            secondsBetween(str(jsonPath(*c, "createdAt")), str(jsonPath(*c, "reviewDueAt")));
+            secondsBetween(jsonText(jsonPath(*c, "createdAt")), jsonText(jsonPath(*c, "reviewDueAt")));
         QVERIFY2(window >= 48 * 3600 - 1 && window <= 48 * 3600 + 1, std::to_string(window).c_str());
 
         const json::object* o = itemWithId(q, s2);
         QVERIFY(o);
-        QCOMPARE(str(jsonPath(*o, "source")), std::string("task"));
+        QCOMPARE(jsonText(jsonPath(*o, "source")), std::string("task"));
         QVERIFY(jsonPath(*o, "contractId").is_null());
-        QCOMPARE(str(jsonPath(*o, "task.id")), openTask);
-        QCOMPARE(str(jsonPath(*o, "task.acceptanceCriteria.0")), std::string("Prints RESULT"));
-        QCOMPARE(str(jsonPath(*o, "task.verification.type")), std::string("regex"));
+        QCOMPARE(jsonText(jsonPath(*o, "task.id")), openTask);
+        QCOMPARE(jsonText(jsonPath(*o, "task.acceptanceCriteria.0")), std::string("Prints RESULT"));
+        QCOMPARE(jsonText(jsonPath(*o, "task.verification.type")), std::string("regex"));
         QCOMPARE(jsonPath(*o, "task.reviewWindowHours").to_number<int>(), 72);
         QVERIFY(jsonPath(*o, "verification.passed").as_bool());
-        QCOMPARE(str(jsonPath(*o, "output")), std::string("RESULT: 7"));
-        QCOMPARE(secondsBetween(str(jsonPath(*o, "createdAt")), str(jsonPath(*o, "reviewDueAt"))),
+        QCOMPARE(jsonText(jsonPath(*o, "output")), std::string("RESULT: 7"));
+        QCOMPARE(secondsBetween(jsonText(jsonPath(*o, "createdAt")), jsonText(jsonPath(*o, "reviewDueAt"))),
                  72LL * 3600);
         const json::object* f = itemWithId(q, s3);
         QVERIFY(f);
         QVERIFY(!jsonPath(*f, "verification.passed").as_bool());
-        QVERIFY(!str(jsonPath(*f, "verification.detail")).empty());
-        QCOMPARE(str(jsonPath(*f, "submitter.handle")), std::string("rq_w3"));
+        QVERIFY(!jsonText(jsonPath(*f, "verification.detail")).empty());
+        QCOMPARE(jsonText(jsonPath(*f, "submitter.handle")), std::string("rq_w3"));
     }
 
     // reviewDueAt is when the job acts: a minute before, the item stays; a
@@ -274,8 +271,8 @@ private slots:
         QVERIFY(!s1.empty() && !s2.empty());
         const json::value q = queue(owner.token);
         QCOMPARE(ids(q).size(), std::size_t(2));
-        const std::string due1 = str(jsonPath(*itemWithId(q, s1), "reviewDueAt"));
-        const std::string due2 = str(jsonPath(*itemWithId(q, s2), "reviewDueAt"));
+        const std::string due1 = jsonText(jsonPath(*itemWithId(q, s1), "reviewDueAt"));
+        const std::string due2 = jsonText(jsonPath(*itemWithId(q, s2), "reviewDueAt"));
         auto& clock = m_srv->server().clock();
         const auto untilDue = [&](const std::string& due) {
             return std::chrono::duration_cast<std::chrono::milliseconds>(*Clock::parseIso(due) - clock.now());
@@ -286,8 +283,8 @@ private slots:
         clock.advance(std::chrono::minutes(2));
         m_srv->server().runJobsNow();
         QCOMPARE(ids(queue(owner.token)), (std::vector<std::string>{s2}));
-        QCOMPARE(str(jsonPath(call("GET", "/api/agent/contracts/" + contractId, owner.token).json(),
-                              "contract.status")),
+        QCOMPARE(jsonText(jsonPath(call("GET", "/api/agent/contracts/" + contractId, owner.token).json(),
+                                   "contract.status")),
                  std::string("accepted"));
         clock.advance(untilDue(due2) - std::chrono::minutes(1));
         m_srv->server().runJobsNow();
@@ -321,7 +318,7 @@ private slots:
             const auto page = ids(q);
             QVERIFY(page.size() <= 2);
             seen.insert(seen.end(), page.begin(), page.end());
-            cursor = str(jsonPath(q, "nextCursor"));
+            cursor = jsonText(jsonPath(q, "nextCursor"));
             ++pages;
         } while (!cursor.empty() && pages < 10);
         QCOMPARE(pages, 3);

@@ -27,11 +27,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 double num(const json::value& v)
 {
     return v.is_number() ? v.to_number<double>() : -1;
@@ -107,8 +102,8 @@ void TestPublisherDay::postHireRejectAcceptAndPay()
 
     auto mine = f.call("GET", "/api/agent/tasks", publisher.token).json();
     QCOMPARE(jsonPath(mine, "tasks").as_array().size(), std::size_t(1));
-    const std::string taskId = str(jsonPath(mine, "tasks.0.id"));
-    QCOMPARE(str(jsonPath(mine, "tasks.0.title")), std::string("Summarise the Q3 report"));
+    const std::string taskId = jsonText(jsonPath(mine, "tasks.0.id"));
+    QCOMPARE(jsonText(jsonPath(mine, "tasks.0.title")), std::string("Summarise the Q3 report"));
     QCOMPARE(jsonPath(mine, "tasks.0.acceptanceCriteria").as_array().size(), std::size_t(2));
     QCOMPARE(num(jsonPath(mine, "tasks.0.budgetAmount")), 120.0);
 
@@ -137,7 +132,7 @@ void TestPublisherDay::postHireRejectAcceptAndPay()
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             const auto contracts = f.call("GET", "/api/agent/contracts?role=buyer", publisher.token).json();
-            contractId = str(jsonPath(contracts, "contracts.0.id"));
+            contractId = jsonText(jsonPath(contracts, "contracts.0.id"));
             return !contractId.empty();
         }(),
         10000);
@@ -166,12 +161,12 @@ void TestPublisherDay::postHireRejectAcceptAndPay()
     confirmNextModal();
     QTest::mouseClick(reject, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(
-        str(jsonPath(f.call("GET", "/api/agent/contracts/" + contractId, publisher.token).json(),
-                     "contract.status")) != "submitted",
+        jsonText(jsonPath(f.call("GET", "/api/agent/contracts/" + contractId, publisher.token).json(),
+                          "contract.status")) != "submitted",
         10000);
     const auto afterReject =
         f.call("GET", "/api/agent/contracts/" + contractId + "/submissions", agent.token).json();
-    QCOMPARE(str(jsonPath(afterReject, "submissions.0.status")), std::string("rejected"));
+    QCOMPARE(jsonText(jsonPath(afterReject, "submissions.0.status")), std::string("rejected"));
     QVERIFY(f.call("GET", "/api/agent/contracts/" + contractId + "/submissions", agent.token)
                 .body.find("The revenue table is missing.") != std::string::npos);
 
@@ -193,8 +188,8 @@ void TestPublisherDay::postHireRejectAcceptAndPay()
     confirmNextModal();
     QTest::mouseClick(f.find<QPushButton>(QStringLiteral("acceptButton")), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(
-        str(jsonPath(f.call("GET", "/api/agent/contracts/" + contractId, publisher.token).json(),
-                     "contract.status")),
+        jsonText(jsonPath(f.call("GET", "/api/agent/contracts/" + contractId, publisher.token).json(),
+                          "contract.status")),
         std::string("accepted"), 10000);
 
     // 8. Money: the worker earned 100 less the 5% fee (pending); the publisher

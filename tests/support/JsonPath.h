@@ -9,4 +9,10 @@ namespace taskdesk::test {
 // objects and arrays; null when any step is absent.
 boost::json::value jsonPath(const boost::json::value& root, const std::string& path);
 
+// A JSON string's text; empty for anything else (null, absent, a number).
+inline std::string jsonText(const boost::json::value& v)
+{
+    return v.is_string() ? std::string(v.as_string()) : std::string();
+}
+
 } // namespace taskdesk::test

@@ -20,24 +20,19 @@ namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 std::string postTask(ConsoleFixture& f, const TestServer::Member& owner, const std::string& title)
 {
     json::object task{{"title", title},
                       {"description", "Check the figures in the attached sheet."},
                       {"budgetAmount", 50},
                       {"budgetCurrency", "CREDITS"}};
-    return str(jsonPath(f.call("POST", "/api/agent/tasks", owner.token, task).json(), "task.id"));
+    return jsonText(jsonPath(f.call("POST", "/api/agent/tasks", owner.token, task).json(), "task.id"));
 }
 
 std::string bid(ConsoleFixture& f, const TestServer::Member& agent, const std::string& taskId)
 {
     json::object b{{"proposedAmount", 40}, {"etaDays", 1}, {"approach", "Two passes with a checklist."}};
-    return str(
+    return jsonText(
         jsonPath(f.call("POST", "/api/agent/tasks/" + taskId + "/bids", agent.token, b).json(), "bid.id"));
 }
 
@@ -112,7 +107,7 @@ void TestUiActivity::notificationsArriveOpenAndMarkRead()
         jsonPath(f.call("GET", "/api/agent/notifications", me.token).json(), "notifications");
     QCOMPARE(list.as_array().size(), std::size_t(2));
     for (const auto& n : list.as_array()) {
-        const bool opened = str(n.at("id")) == newestId.toStdString();
+        const bool opened = jsonText(n.at("id")) == newestId.toStdString();
         QCOMPARE(!n.at("readAt").is_null(), opened);
     }
     QTRY_COMPARE(bell->property("unreadCount").toInt(), 1);
@@ -148,7 +143,7 @@ void TestUiActivity::announcesNewSubmissions()
     auto r =
         f.call("POST", "/api/agent/contracts", me.token, json::object{{"taskId", taskId}, {"bidId", bidId}});
     QCOMPARE(r.status, 201);
-    const std::string contractId = str(jsonPath(r.json(), "contract.id"));
+    const std::string contractId = jsonText(jsonPath(r.json(), "contract.id"));
 
     auto* view = qobject_cast<ui::ActivityView*>(f.show(QStringLiteral("activityView")));
     QVERIFY(view);

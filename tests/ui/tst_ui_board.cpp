@@ -34,14 +34,9 @@ using models::TaskListModel;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 QString qstr(const json::value& v)
 {
-    return QString::fromStdString(str(v));
+    return QString::fromStdString(jsonText(v));
 }
 
 struct Spec
@@ -381,7 +376,7 @@ void TestUiBoard::bidsArriveLiveAndAreHiredOrRejected()
                                       {"skillsTags", json::array{"python"}},
                                       {"budgetAmount", 300}});
     QCOMPARE(posted.status, 201);
-    const std::string taskId = str(jsonPath(posted.json(), "task.id"));
+    const std::string taskId = jsonText(jsonPath(posted.json(), "task.id"));
     const auto bob = f.server().registerMember("bob_agent", {"python"});
     const auto carol = f.server().registerMember("carol_agent", {"python"});
 
@@ -404,8 +399,8 @@ void TestUiBoard::bidsArriveLiveAndAreHiredOrRejected()
                      json::object{{"proposedAmount", 290}, {"etaDays", 5}, {"approach", "By hand"}});
     QCOMPARE(b2.status, 201);
     QTRY_COMPARE_WITH_TIMEOUT(bids->model()->rowCount(), 2, 15000);
-    const std::string bobBid = str(jsonPath(b1.json(), "bid.id"));
-    const std::string carolBid = str(jsonPath(b2.json(), "bid.id"));
+    const std::string bobBid = jsonText(jsonPath(b1.json(), "bid.id"));
+    const std::string carolBid = jsonText(jsonPath(b2.json(), "bid.id"));
 
     auto* hire = in<QPushButton>(board, "hireButton");
     auto* reject = in<QPushButton>(board, "rejectBidButton");
@@ -426,7 +421,7 @@ void TestUiBoard::bidsArriveLiveAndAreHiredOrRejected()
     QTest::mouseClick(submit, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!f.find<QDialog>(QStringLiteral("rejectBidDialog")), 10000);
     const auto rb = f.call("GET", "/api/agent/bids/" + carolBid, me.token).json();
-    QCOMPARE(str(jsonPath(rb, "bid.status")), std::string("rejected"));
+    QCOMPARE(jsonText(jsonPath(rb, "bid.status")), std::string("rejected"));
     QTRY_COMPARE_WITH_TIMEOUT(bids->model()->index(carolRow, models::BidListModel::Status).data().toString(),
                               QStringLiteral("rejected"), 10000);
 
@@ -437,13 +432,13 @@ void TestUiBoard::bidsArriveLiveAndAreHiredOrRejected()
     QTRY_VERIFY(hire->isEnabled());
     f.screenshot(QStringLiteral("board-bids"));
     QTest::mouseClick(hire, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(str(jsonPath(f.call("GET", "/api/agent/tasks/" + taskId, me.token).json(),
-                                          "task.status")) == "assigned",
+    QTRY_VERIFY_WITH_TIMEOUT(jsonText(jsonPath(f.call("GET", "/api/agent/tasks/" + taskId, me.token).json(),
+                                               "task.status")) == "assigned",
                              10000);
     const auto contracts = f.call("GET", "/api/agent/contracts?role=buyer", me.token).json();
     QCOMPARE(jsonPath(contracts, "contracts").as_array().size(), std::size_t(1));
-    QCOMPARE(str(jsonPath(contracts, "contracts.0.taskId")), taskId);
-    QCOMPARE(str(jsonPath(contracts, "contracts.0.bidId")), bobBid);
+    QCOMPARE(jsonText(jsonPath(contracts, "contracts.0.taskId")), taskId);
+    QCOMPARE(jsonText(jsonPath(contracts, "contracts.0.bidId")), bobBid);
     // The pane follows: the task is assigned and nothing more can be hired.
     QTRY_VERIFY_WITH_TIMEOUT(in<QLabel>(board, "detailMeta")->text().startsWith(QStringLiteral("assigned")),
                              10000);

@@ -34,14 +34,9 @@ using models::ApiListModel;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 QString qstr(const json::value& v)
 {
-    return QString::fromStdString(str(v));
+    return QString::fromStdString(jsonText(v));
 }
 
 // A money value from the API in cents (-1 when it is not a number).
@@ -63,7 +58,8 @@ json::value where(const json::value& root, const char* path, const char* field, 
     if (!list.is_array())
         return nullptr;
     for (const auto& item : list.as_array())
-        if (item.is_object() && item.as_object().contains(field) && str(item.as_object().at(field)) == value)
+        if (item.is_object() && item.as_object().contains(field) &&
+            jsonText(item.as_object().at(field)) == value)
             return item;
     return nullptr;
 }
@@ -113,7 +109,7 @@ std::string postTask(ConsoleFixture& f, const std::string& token, json::object b
     const auto r = f.call("POST", "/api/agent/tasks", token, body);
     if (r.status != 201)
         qWarning("post task: %d %s", r.status, r.body.c_str());
-    return str(jsonPath(r.json(), "task.id"));
+    return jsonText(jsonPath(r.json(), "task.id"));
 }
 
 } // namespace
@@ -193,7 +189,7 @@ void TestUiBoardActions::counterOfferOnABid()
     auto b = f.call("POST", "/api/agent/tasks/" + taskId + "/bids", bob.token,
                     json::object{{"proposedAmount", 280}, {"etaDays", 4}, {"approach", "Careful port"}});
     QCOMPARE(b.status, 201);
-    const std::string bidId = str(jsonPath(b.json(), "bid.id"));
+    const std::string bidId = jsonText(jsonPath(b.json(), "bid.id"));
 
     ui::BoardView* board = openTask(f, taskId, true);
     QVERIFY(board);
@@ -302,17 +298,17 @@ void TestUiBoardActions::approveAndRejectApplications()
                              10000);
     const auto contracts = f.call("GET", "/api/agent/contracts?role=buyer", me.token).json();
     QCOMPARE(jsonPath(contracts, "contracts").as_array().size(), std::size_t(1));
-    QCOMPARE(str(jsonPath(contracts, "contracts.0.taskId")), taskId);
-    QCOMPARE(str(jsonPath(contracts, "contracts.0.seller.id")), ben.id);
-    QCOMPARE(str(jsonPath(contracts, "contracts.0.kind")), std::string("claim"));
+    QCOMPARE(jsonText(jsonPath(contracts, "contracts.0.taskId")), taskId);
+    QCOMPARE(jsonText(jsonPath(contracts, "contracts.0.seller.id")), ben.id);
+    QCOMPARE(jsonText(jsonPath(contracts, "contracts.0.kind")), std::string("claim"));
     QCOMPARE(cents(jsonPath(contracts, "contracts.0.priceAmount")), qint64(6000));
     list = f.call("GET", "/api/agent/tasks/" + taskId + "/applications", me.token).json();
-    QCOMPARE(str(jsonPath(where(list, "applications", "status", "approved"), "agent.id")), ben.id);
+    QCOMPARE(jsonText(jsonPath(where(list, "applications", "status", "approved"), "agent.id")), ben.id);
     // ann keeps her reason; cat was declined by the approval.
     QCOMPARE(qstr(jsonPath(where(list, "applications", "reason", "Need a Python 3 profile"), "agent.handle")),
              QStringLiteral("ann_agent"));
     const json::value catApp = where(list, "applications", "message", "I can do this, cat_agent");
-    QCOMPARE(str(jsonPath(catApp, "status")), std::string("rejected"));
+    QCOMPARE(jsonText(jsonPath(catApp, "status")), std::string("rejected"));
     // The pane follows: nothing more to approve.
     QTRY_VERIFY_WITH_TIMEOUT(in<QLabel>(board, "detailMeta")->text().startsWith(QStringLiteral("assigned")),
                              10000);
@@ -426,7 +422,7 @@ void TestUiBoardActions::bidAsNonOwner()
     // The owner sees exactly one bid, from the console's member, as typed.
     const auto bids = f.call("GET", "/api/agent/tasks/" + taskId + "/bids", owner.token).json();
     QCOMPARE(jsonPath(bids, "bids").as_array().size(), std::size_t(1));
-    QCOMPARE(str(jsonPath(bids, "bids.0.bidder.id")), me.id);
+    QCOMPARE(jsonText(jsonPath(bids, "bids.0.bidder.id")), me.id);
     QCOMPARE(cents(jsonPath(bids, "bids.0.proposedAmount")), qint64(35025));
     QCOMPARE(jsonPath(bids, "bids.0.etaDays").to_number<int>(), 6);
     QCOMPARE(qstr(jsonPath(bids, "bids.0.approach")), approach);
@@ -458,9 +454,9 @@ void TestUiBoardActions::claimAsNonOwner()
                              10000);
     const auto contracts = f.call("GET", "/api/agent/contracts?role=buyer", owner.token).json();
     QCOMPARE(jsonPath(contracts, "contracts").as_array().size(), std::size_t(1));
-    QCOMPARE(str(jsonPath(contracts, "contracts.0.taskId")), taskId);
-    QCOMPARE(str(jsonPath(contracts, "contracts.0.seller.id")), me.id);
-    QCOMPARE(str(jsonPath(contracts, "contracts.0.kind")), std::string("claim"));
+    QCOMPARE(jsonText(jsonPath(contracts, "contracts.0.taskId")), taskId);
+    QCOMPARE(jsonText(jsonPath(contracts, "contracts.0.seller.id")), me.id);
+    QCOMPARE(jsonText(jsonPath(contracts, "contracts.0.kind")), std::string("claim"));
     QCOMPARE(cents(jsonPath(contracts, "contracts.0.priceAmount")), qint64(4550));
     // The pane follows: the task is taken, nothing more to claim.
     QTRY_VERIFY_WITH_TIMEOUT(in<QLabel>(board, "detailMeta")->text().startsWith(QStringLiteral("assigned")),
@@ -496,7 +492,7 @@ void TestUiBoardActions::commentThread()
     auto thread = f.call("GET", "/api/agent/tasks/" + taskId + "/comments", other.token).json();
     QCOMPARE(jsonPath(thread, "comments").as_array().size(), std::size_t(1));
     QCOMPARE(qstr(jsonPath(thread, "comments.0.body")), QStringLiteral("Inputs are in the shared folder."));
-    QCOMPARE(str(jsonPath(thread, "comments.0.author.id")), me.id);
+    QCOMPARE(jsonText(jsonPath(thread, "comments.0.author.id")), me.id);
 
     // Another member asks; it shows up without a click.
     const auto r = f.call("POST", "/api/agent/tasks/" + taskId + "/comments", other.token,

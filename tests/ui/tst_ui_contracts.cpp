@@ -25,11 +25,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 struct Deal
 {
     std::string taskId, bidId, contractId;
@@ -47,18 +42,18 @@ Deal hire(ConsoleFixture& f, const TestServer::Member& buyer, const TestServer::
     auto r = f.call("POST", "/api/agent/tasks", buyer.token, task);
     if (r.status != 201)
         qWarning("post task: %d %s", r.status, r.body.c_str());
-    d.taskId = str(jsonPath(r.json(), "task.id"));
+    d.taskId = jsonText(jsonPath(r.json(), "task.id"));
     json::object bid{
         {"proposedAmount", price}, {"etaDays", 2}, {"approach", "Read it twice, write it once."}};
     r = f.call("POST", "/api/agent/tasks/" + d.taskId + "/bids", seller.token, bid);
     if (r.status != 201)
         qWarning("bid: %d %s", r.status, r.body.c_str());
-    d.bidId = str(jsonPath(r.json(), "bid.id"));
+    d.bidId = jsonText(jsonPath(r.json(), "bid.id"));
     r = f.call("POST", "/api/agent/contracts", buyer.token,
                json::object{{"taskId", d.taskId}, {"bidId", d.bidId}});
     if (r.status != 201)
         qWarning("hire: %d %s", r.status, r.body.c_str());
-    d.contractId = str(jsonPath(r.json(), "contract.id"));
+    d.contractId = jsonText(jsonPath(r.json(), "contract.id"));
     return d;
 }
 
@@ -243,10 +238,10 @@ void TestUiContracts::mutualCancellation()
     QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("dialogSubmit")), Qt::LeftButton);
     QTRY_VERIFY(!f.find<QDialog>(QStringLiteral("cancellationDialog")));
     auto r = f.call("GET", contractPath, me.token);
-    QCOMPARE(str(jsonPath(r.json(), "contract.cancellation.appliedBy")), me.id);
-    QCOMPARE(str(jsonPath(r.json(), "contract.cancellation.reason")),
+    QCOMPARE(jsonText(jsonPath(r.json(), "contract.cancellation.appliedBy")), me.id);
+    QCOMPARE(jsonText(jsonPath(r.json(), "contract.cancellation.reason")),
              std::string("The source text was withdrawn"));
-    QCOMPARE(str(jsonPath(r.json(), "contract.status")), std::string("in_progress"));
+    QCOMPARE(jsonText(jsonPath(r.json(), "contract.status")), std::string("in_progress"));
     auto* withdraw = f.find<QPushButton>(QStringLiteral("withdrawCancelButton"));
     QTRY_VERIFY(withdraw->isEnabled());
     QVERIFY2(!f.find<QPushButton>(QStringLiteral("confirmCancelButton"))->isEnabled(),
@@ -327,11 +322,11 @@ void TestUiContracts::sellerDeliversFromDialog()
     const auto r = f.call("GET", "/api/agent/contracts/" + deal.contractId + "/submissions", buyer.token);
     QCOMPARE(r.status, 200);
     QCOMPARE(jsonPath(r.json(), "submissions").as_array().size(), std::size_t(1));
-    QCOMPARE(str(jsonPath(r.json(), "submissions.0.summaryText")), std::string("Release notes for 2.1"));
-    QCOMPARE(str(jsonPath(r.json(), "submissions.0.deliverableUrl")),
+    QCOMPARE(jsonText(jsonPath(r.json(), "submissions.0.summaryText")), std::string("Release notes for 2.1"));
+    QCOMPARE(jsonText(jsonPath(r.json(), "submissions.0.deliverableUrl")),
              std::string("https://example.org/notes"));
     QCOMPARE(jsonPath(r.json(), "submissions.0.output.items").to_number<int>(), 12);
-    QCOMPARE(str(jsonPath(r.json(), "submissions.0.submitterId")), agent.id);
+    QCOMPARE(jsonText(jsonPath(r.json(), "submissions.0.submitterId")), agent.id);
 
     // The view follows: the delivery is in the history and delivering again waits for the buyer.
     auto* history = f.find<QTreeWidget>(QStringLiteral("submissionHistory"));
@@ -365,8 +360,8 @@ void TestUiContracts::sellerDeliversFromDialog()
         f.call("GET", "/api/agent/contracts/" + deal.contractId + "/reviews", buyer.token).json(), "reviews");
     bool found = false;
     for (const auto& rv : reviews.as_array())
-        found = found || (str(rv.at("authorId")) == agent.id && rv.at("rating").to_number<int>() == 4 &&
-                          str(rv.at("text")) == "Clear brief, quick decision.");
+        found = found || (jsonText(rv.at("authorId")) == agent.id && rv.at("rating").to_number<int>() == 4 &&
+                          jsonText(rv.at("text")) == "Clear brief, quick decision.");
     QVERIFY2(found, json::serialize(reviews).c_str());
     QTRY_VERIFY(indexOfPrefix(columnOf(timeline, 1), QStringLiteral("Review by you: 4/5")) > 0);
     QVERIFY2(!reviewButton->isEnabled(), "one review per party");

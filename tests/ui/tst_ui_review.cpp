@@ -35,11 +35,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 long long cents(const json::value& v)
 {
     if (v.is_int64())
@@ -75,7 +70,7 @@ private:
         const auto r = m_f->call("POST", "/api/agent/tasks", m_me.token, extra);
         if (r.status != 201)
             qWarning("post task: %d %s", r.status, r.body.c_str());
-        return str(jsonPath(r.json(), "task.id"));
+        return jsonText(jsonPath(r.json(), "task.id"));
     }
 
     std::string hire(const std::string& taskId, const TestServer::Member& agent, double price)
@@ -87,12 +82,12 @@ private:
             qWarning("bid: %d %s", r.status, r.body.c_str());
             return {};
         }
-        const std::string bidId = str(jsonPath(r.json(), "bid.id"));
+        const std::string bidId = jsonText(jsonPath(r.json(), "bid.id"));
         r = m_f->call("POST", "/api/agent/contracts", m_me.token,
                       json::object{{"taskId", taskId}, {"bidId", bidId}});
         if (r.status != 201)
             qWarning("hire: %d %s", r.status, r.body.c_str());
-        return str(jsonPath(r.json(), "contract.id"));
+        return jsonText(jsonPath(r.json(), "contract.id"));
     }
 
     std::string deliver(const TestServer::Member& agent, const std::string& contractId,
@@ -102,7 +97,7 @@ private:
             m_f->call("POST", "/api/agent/contracts/" + contractId + "/submissions", agent.token, body);
         if (r.status != 201)
             qWarning("deliver: %d %s", r.status, r.body.c_str());
-        return str(jsonPath(r.json(), "submission.id"));
+        return jsonText(jsonPath(r.json(), "submission.id"));
     }
 
     long long pending(const TestServer::Member& who)
@@ -112,8 +107,8 @@ private:
 
     std::string contractStatus(const std::string& contractId)
     {
-        return str(jsonPath(m_f->call("GET", "/api/agent/contracts/" + contractId, m_me.token).json(),
-                            "contract.status"));
+        return jsonText(jsonPath(m_f->call("GET", "/api/agent/contracts/" + contractId, m_me.token).json(),
+                                 "contract.status"));
     }
 };
 
@@ -267,8 +262,8 @@ void TestUiReview::reviewFlowFromTheKeyboard()
     QCOMPARE(view->currentSubmissionId(), QString::fromStdString(subB)); // the next one
     QCOMPARE(contractStatus(contractA), "rejected");
     auto subs = f.call("GET", "/api/agent/contracts/" + contractA + "/submissions", m_me.token).json();
-    QCOMPARE(str(jsonPath(subs, "submissions.0.status")), std::string("rejected"));
-    QCOMPARE(str(jsonPath(subs, "submissions.0.reason")),
+    QCOMPARE(jsonText(jsonPath(subs, "submissions.0.status")), std::string("rejected"));
+    QCOMPARE(jsonText(jsonPath(subs, "submissions.0.reason")),
              std::string("Please explain the method in a README"));
     QVERIFY(reason->toPlainText().isEmpty());
 
@@ -304,7 +299,7 @@ void TestUiReview::reviewFlowFromTheKeyboard()
     QTRY_COMPARE_WITH_TIMEOUT(contractStatus(contractA), std::string("accepted"), 10000);
     QTRY_COMPARE(rows->rowCount(), 1);
     subs = f.call("GET", "/api/agent/contracts/" + contractA + "/submissions", m_me.token).json();
-    QCOMPARE(str(jsonPath(subs, "submissions.0.id")), subA2);
+    QCOMPARE(jsonText(jsonPath(subs, "submissions.0.id")), subA2);
     QCOMPARE(jsonPath(subs, "submissions.0.rating").to_number<int>(), 4);
     // 80.00 less the 5% fee: 76.00 on hold for the worker.
     QCOMPARE(pending(agent) - pendingBefore, 7600LL);
@@ -320,12 +315,12 @@ void TestUiReview::reviewFlowFromTheKeyboard()
     auto r = f.call("POST", "/api/agent/tasks/" + taskC + "/submissions", x.token,
                     json::object{{"summaryText", "x's answer"}, {"output", "RESULT: 42"}});
     QCOMPARE(r.status, 201);
-    const std::string subX = str(jsonPath(r.json(), "submission.id"));
+    const std::string subX = jsonText(jsonPath(r.json(), "submission.id"));
     QTest::qWait(5);
     r = f.call("POST", "/api/agent/tasks/" + taskC + "/submissions", y.token,
                json::object{{"summaryText", "y's answer"}, {"output", "RESULT: 41"}});
     QCOMPARE(r.status, 201);
-    const std::string subY = str(jsonPath(r.json(), "submission.id"));
+    const std::string subY = jsonText(jsonPath(r.json(), "submission.id"));
     QTRY_COMPARE_WITH_TIMEOUT(rows->rowCount(), 3, 15000);
 
     const long long xBefore = pending(x);
@@ -356,8 +351,8 @@ void TestUiReview::reviewFlowFromTheKeyboard()
     QVERIFY(listC.is_array());
     QCOMPARE(listC.as_array().size(), std::size_t(2));
     for (const auto& s : listC.as_array()) {
-        const std::string id = str(jsonPath(s, "id"));
-        QCOMPARE(str(jsonPath(s, "status")), std::string(id == subX ? "accepted" : "rejected"));
+        const std::string id = jsonText(jsonPath(s, "id"));
+        QCOMPARE(jsonText(jsonPath(s, "status")), std::string(id == subX ? "accepted" : "rejected"));
     }
     QCOMPARE(pending(x) - xBefore, 2850LL); // 30.00 less 5%
     // Only the unverified B is left, on the server and on screen.

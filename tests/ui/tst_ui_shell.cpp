@@ -31,11 +31,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 json::object taskBody(const std::string& title, double budget)
 {
     json::object t;
@@ -154,7 +149,7 @@ void TestUiShell::bellCountsUnreadNotifications()
     const auto me = f.signInAsNew("margaret");
     const auto bidder = server.registerMember("bidder");
     auto r = f.call("POST", "/api/agent/tasks", me.token, taskBody("Needs a bid", 50));
-    const std::string taskId = str(jsonPath(r.json(), "task.id"));
+    const std::string taskId = jsonText(jsonPath(r.json(), "task.id"));
     json::object bid;
     bid["proposedAmount"] = 40;
     bid["etaDays"] = 2;

@@ -33,11 +33,6 @@ using models::TransactionListModel;
 
 namespace {
 
-std::string str(const json::value& v)
-{
-    return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
 qint64 cents(const json::value& v)
 {
     return qRound64(v.to_number<double>() * 100.0);
@@ -87,7 +82,7 @@ json::array allTransactions(ConsoleFixture& f, const std::string& token)
             return out;
         for (const auto& t : items.as_array())
             out.push_back(t);
-        cursor = str(jsonPath(page, "nextCursor"));
+        cursor = jsonText(jsonPath(page, "nextCursor"));
         if (cursor.empty())
             break;
     }
@@ -103,12 +98,12 @@ std::string hireDeliverAccept(ConsoleFixture& f, const TestServer::Member& owner
                json::object{{"proposedAmount", price}, {"etaDays", 2}, {"approach", "Plan: do it well."}});
     if (r.status != 201)
         return "bid: " + r.body;
-    const std::string bidId = str(jsonPath(r.json(), "bid.id"));
+    const std::string bidId = jsonText(jsonPath(r.json(), "bid.id"));
     r = f.call("POST", "/api/agent/contracts", owner.token,
                json::object{{"taskId", taskId}, {"bidId", bidId}});
     if (r.status != 201)
         return "hire: " + r.body;
-    const std::string contractId = str(jsonPath(r.json(), "contract.id"));
+    const std::string contractId = jsonText(jsonPath(r.json(), "contract.id"));
     r = f.call(
         "POST", "/api/agent/contracts/" + contractId + "/submissions", worker.token,
         json::object{{"deliverableUrl", "https://example.com/work/1"}, {"summaryText", "Done as asked."}});
@@ -248,7 +243,7 @@ void TestUiWallet::publisherSeesEscrowRefundAndFilters()
     QCOMPARE(r.status, 201);
     r = f.call("POST", "/api/agent/tasks", me.token, taskBody("Translate the README", 40.25));
     QCOMPARE(r.status, 201);
-    const std::string cancelled = str(jsonPath(r.json(), "task.id"));
+    const std::string cancelled = jsonText(jsonPath(r.json(), "task.id"));
     r = f.call("POST", "/api/agent/tasks/" + cancelled + "/cancel", me.token, json::object{});
     QCOMPARE(r.status, 200);
 
@@ -269,7 +264,7 @@ void TestUiWallet::publisherSeesEscrowRefundAndFilters()
     QCOMPARE(server.size(), std::size_t(4)); // welcome, escrow, escrow, refund
     int movesAvailable = 0;
     for (const auto& t : server)
-        if (str(jsonPath(t, "account")) == "available")
+        if (jsonText(jsonPath(t, "account")) == "available")
             ++movesAvailable;
     QCOMPARE(movesAvailable, 4);
     const BalanceHistory& h = view->history();
@@ -300,7 +295,7 @@ void TestUiWallet::publisherSeesEscrowRefundAndFilters()
     QVERIFY(waitForRows(shown, int(server.size())));
     QCOMPARE(shown->rowCount(), int(server.size()));
     for (const auto& t : server) {
-        const QString id = QString::fromStdString(str(jsonPath(t, "id")));
+        const QString id = QString::fromStdString(jsonText(jsonPath(t, "id")));
         const qint64 amount = cents(jsonPath(t, "amount"));
         const QModelIndex source = view->transactions()->indexOfId(id, TransactionListModel::Amount);
         QVERIFY2(source.isValid(), qPrintable(id));
@@ -359,7 +354,7 @@ void TestUiWallet::publisherSeesEscrowRefundAndFilters()
     // it: the live feed's notification makes the view read the wallet again.
     r = f.call("POST", "/api/agent/tasks", me.token, taskBody("Draw the architecture diagram", 10));
     QCOMPARE(r.status, 201);
-    const std::string diagram = str(jsonPath(r.json(), "task.id"));
+    const std::string diagram = jsonText(jsonPath(r.json(), "task.id"));
     const auto bidder = f.server().registerMember("bidder");
     QCOMPARE(f.call("POST", "/api/agent/tasks/" + diagram + "/bids", bidder.token,
                     json::object{{"proposedAmount", 10}, {"etaDays", 1}, {"approach", "A clean diagram."}})
@@ -403,7 +398,7 @@ void TestUiWallet::workerPendingMovesToAvailableAfterHold()
     const auto worker = server.registerMember("wendell", {"python"});
     auto r = f.call("POST", "/api/agent/tasks", owner.token, taskBody("Fix the CSV parser", 150));
     QCOMPARE(r.status, 201);
-    const std::string taskId = str(jsonPath(r.json(), "task.id"));
+    const std::string taskId = jsonText(jsonPath(r.json(), "task.id"));
     const std::string failure = hireDeliverAccept(f, owner, worker, taskId, 150);
     QVERIFY2(failure.empty(), failure.c_str());
 
@@ -417,7 +412,7 @@ void TestUiWallet::workerPendingMovesToAvailableAfterHold()
     QCOMPARE(label(f, "walletAvailable"), credits(100000));
     const auto wallet = f.call("GET", "/api/agent/wallet", worker.token).json();
     const QDateTime next =
-        Formatting::parseTime(QString::fromStdString(str(jsonPath(wallet, "wallet.nextReleaseAt"))));
+        Formatting::parseTime(QString::fromStdString(jsonText(jsonPath(wallet, "wallet.nextReleaseAt"))));
     QVERIFY(next.isValid());
     QCOMPARE(view->balance().nextReleaseAt, next);
     const QString when = QLocale().toString(next.toLocalTime(), QLocale::ShortFormat);
@@ -457,13 +452,13 @@ void TestUiWallet::realisticHistoryScreenshot()
     const auto me = server.registerMember("quill", {"writing"});
     // Two jobs done for a client (one at a price below the budget), one released after the hold.
     auto r = f.call("POST", "/api/agent/tasks", owner.token, taskBody("Write release notes for v2.3", 180));
-    const std::string first = str(jsonPath(r.json(), "task.id"));
+    const std::string first = jsonText(jsonPath(r.json(), "task.id"));
     std::string failure = hireDeliverAccept(f, owner, me, first, 160);
     QVERIFY2(failure.empty(), failure.c_str());
     server.server().clock().advance(std::chrono::hours(26));
     server.server().runJobsNow();
     r = f.call("POST", "/api/agent/tasks", owner.token, taskBody("Proofread the onboarding guide", 95.5));
-    failure = hireDeliverAccept(f, owner, me, str(jsonPath(r.json(), "task.id")), 95.5);
+    failure = hireDeliverAccept(f, owner, me, jsonText(jsonPath(r.json(), "task.id")), 95.5);
     QVERIFY2(failure.empty(), failure.c_str());
     server.server().clock().advance(std::chrono::hours(3));
     // And my own tasks: one open, one cancelled.
@@ -471,8 +466,8 @@ void TestUiWallet::realisticHistoryScreenshot()
              201);
     server.server().clock().advance(std::chrono::hours(2));
     r = f.call("POST", "/api/agent/tasks", me.token, taskBody("Record a voice-over", 75));
-    QCOMPARE(f.call("POST", "/api/agent/tasks/" + str(jsonPath(r.json(), "task.id")) + "/cancel", me.token,
-                    json::object{})
+    QCOMPARE(f.call("POST", "/api/agent/tasks/" + jsonText(jsonPath(r.json(), "task.id")) + "/cancel",
+                    me.token, json::object{})
                  .status,
              200);
 
