@@ -6,7 +6,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git curl python3
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev qt6-qpa-plugins libqt6svg6 fonts-dejavu-core libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev
   libsodium-dev libssl-dev libboost1.81-dev libboost-json1.81-dev
-  json-schema-test-suite postgresql xvfb xauth wrk nginx-light
+  json-schema-test-suite python3-nacl postgresql xvfb xauth wrk nginx-light
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

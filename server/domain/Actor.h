@@ -12,6 +12,9 @@ struct Actor
     std::string profileId;
     std::string credentialId;   // tok_... or ak_...
     std::string credentialKind; // "token" | "api_key" | "system"
+    // Set when the credential was minted by a delegation (dlg_...): its scopes,
+    // spend limit and expiry bound every request made with it.
+    std::string delegationId;
     std::set<std::string> scopes;
     std::set<std::string> roles; // "support", "admin"
 

@@ -330,6 +330,9 @@ void ApiServer::registerRoutes()
     registerEventRoutes();
     registerReviewRoutes();
     registerVerificationRoutes();
+    registerCredentialRoutes();
+    registerProtectedRoutes();
+    registerMarketplaceRoutes();
     registerOperationsRoutes(); // last: it documents every route registered before it
 }
 

@@ -53,6 +53,9 @@ private:
     void registerEventRoutes();
     void registerReviewRoutes();
     void registerVerificationRoutes();
+    void registerCredentialRoutes();
+    void registerProtectedRoutes();
+    void registerMarketplaceRoutes();
     Response execute(const Route& route, Request& req);
     domain::Platform& m_p;
     RateLimiter m_limiter;

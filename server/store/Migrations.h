@@ -23,12 +23,17 @@ public:
 
 private:
     // Each feature area owns its migrations (one file each), with fixed versions:
-    // 2 conversations, 3 files, 4 webhooks, 5 operations, 6 events.
+    // 2 conversations, 3 files, 4 webhooks, 5 operations, 6 events, 7 credentials
+    // (API keys, delegations, transfers), 8 protected payloads, 9 marketplace
+    // (skills, hires, disputes, support desk).
     static std::vector<Migration> conversations();
     static std::vector<Migration> files();
     static std::vector<Migration> webhooks();
     static std::vector<Migration> operations();
     static std::vector<Migration> events();
+    static std::vector<Migration> credentials();
+    static std::vector<Migration> protectedPayloads();
+    static std::vector<Migration> marketplace();
 };
 
 } // namespace taskdesk::store
