@@ -22,6 +22,9 @@ const char* kUsage =
     "                        [--fee-percent 5] [--payout-hold-hours 24] [--threads N]\n"
     "                        [--data-dir DIR] [--allow-private-webhooks]\n"
     "                        [--trusted-proxy ADDR[,ADDR...]]  (believe X-Forwarded-For from these peers)\n"
+    "                        [--server-key FILE]  (default DATA-DIR/server.key; processes sharing a\n"
+    "                                             database must share this file)\n"
+    "                        [--public-url URL]  (the URL put in delegation bundles)\n"
     "  taskdesk-server migrate --database D\n"
     "  taskdesk-server admin grant-role --database D --handle H --role support|admin\n"
     "  taskdesk-server admin verify-ledger --database D\n";
@@ -135,6 +138,16 @@ int serve(const Args& args)
             "/taskdesk-data";
     } else {
         cfg.settings.dataDir = "taskdesk-data";
+    }
+    if (args.options.count("--server-key"))
+        cfg.settings.serverKeyPath = args.options.at("--server-key");
+    if (args.options.count("--public-url")) {
+        cfg.settings.publicBaseUrl = args.options.at("--public-url");
+        const auto& url = cfg.settings.publicBaseUrl;
+        if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+            return usage("--public-url must start with http:// or https://");
+        while (!cfg.settings.publicBaseUrl.empty() && cfg.settings.publicBaseUrl.back() == '/')
+            cfg.settings.publicBaseUrl.pop_back();
     }
 
     // Block the stop signals in every thread; the main thread waits for them.

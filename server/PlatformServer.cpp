@@ -5,6 +5,8 @@
 #include "BackgroundJobs.h"
 #include "Database.h"
 #include "HttpServer.h"
+#include "ServerSecrets.h"
+#include "WebhookService.h"
 #include "WebhookDispatcher.h"
 
 #include <QLoggingCategory>
@@ -59,7 +61,7 @@ struct PlatformServer::Impl
     std::atomic<bool> running{false};
 
     explicit Impl(PlatformServerConfig c)
-        : config(std::move(c)), db(config.database), platform{db, clock, config.settings},
+        : config(std::move(c)), db(config.database), platform{db, clock, config.settings, nullptr},
           api(platform, config.rateLimits), jobs(platform)
     {}
 
@@ -85,7 +87,19 @@ PlatformServer::~PlatformServer()
 
 void PlatformServer::start()
 {
+    if (!d->platform.secrets) {
+        std::string keyPath = d->config.settings.serverKeyPath;
+        if (keyPath.empty() && !d->config.settings.dataDir.empty())
+            keyPath = d->config.settings.dataDir + "/server.key";
+        if (keyPath.empty())
+            throw std::runtime_error("no server key: set a data folder or a server key file");
+        std::string why;
+        d->platform.secrets = domain::ServerSecrets::load(keyPath, &why);
+        if (!d->platform.secrets)
+            throw std::runtime_error("cannot use the server key " + keyPath + ": " + why);
+    }
     d->db.migrate();
+    domain::WebhookService::sealStoredSecrets(d->platform);
     http::HttpServerConfig hc;
     hc.host = d->config.listenHost;
     hc.port = d->config.listenPort;

@@ -1,6 +1,7 @@
 #include "AccountService.h"
 
 #include "Access.h"
+#include "DelegationService.h"
 #include "Digest.h"
 #include "DomainError.h"
 #include "Ids.h"
@@ -321,15 +322,17 @@ json::object AccountService::localOperatorSignIn(store::Transaction& tx, const s
 
 json::object AccountService::issueToken(store::Transaction& tx, const std::string& profileId,
                                         const std::string& name, const std::set<std::string>& scopes,
-                                        const std::optional<std::string>& expiresAt)
+                                        const std::optional<std::string>& expiresAt,
+                                        const std::string& delegationId)
 {
     const std::string id = newId("tok_");
     const std::string value = "td_" + crypto::Random::base64url(32);
     const std::string now = m_p.clock.nowIso();
-    tx.exec("INSERT INTO tokens(id, profile_id, name, token_hash, scopes, created_at, expires_at) VALUES "
-            "(?,?,?,?,?,?,?)",
+    tx.exec("INSERT INTO tokens(id, profile_id, name, token_hash, scopes, created_at, expires_at,"
+            " delegation_id) VALUES (?,?,?,?,?,?,?,?)",
             {sqlText(id), sqlText(profileId), sqlText(name), sqlText(crypto::Digest::sha256Hex(value)),
-             sqlText(Scopes::join(scopes)), sqlText(now), sqlOptText(expiresAt)});
+             sqlText(Scopes::join(scopes)), sqlText(now), sqlOptText(expiresAt),
+             delegationId.empty() ? sqlNull() : sqlText(delegationId)});
     json::object token;
     token["id"] = id;
     token["name"] = name;
@@ -347,8 +350,9 @@ std::optional<Actor> AccountService::authenticateBearer(store::Transaction& tx, 
     if (tokenValue.size() < 8 || tokenValue.size() > 200)
         return std::nullopt;
     auto r =
-        tx.query("SELECT t.id, t.profile_id, t.scopes, t.expires_at, t.revoked_at, p.roles, t.last_used_at"
-                 " FROM tokens t JOIN profiles p ON p.id = t.profile_id WHERE t.token_hash = ?",
+        tx.query("SELECT t.id, t.profile_id, t.scopes, t.expires_at, t.revoked_at, p.roles, t.last_used_at,"
+                 " t.delegation_id FROM tokens t JOIN profiles p ON p.id = t.profile_id"
+                 " WHERE t.token_hash = ?",
                  {sqlText(crypto::Digest::sha256Hex(tokenValue))});
     if (!r.next() || r.optStr(4))
         return std::nullopt;
@@ -365,6 +369,10 @@ std::optional<Actor> AccountService::authenticateBearer(store::Transaction& tx, 
             continue; // staff scopes lapse when the role is taken away
         a.scopes.insert(s);
     }
+    // A delegated token lives only as long as its delegation (revoked or expired: 401).
+    a.delegationId = r.optStr(7).value_or("");
+    if (!a.delegationId.empty() && !DelegationService::isLive(tx, a.delegationId, now))
+        return std::nullopt;
     return a;
 }
 
@@ -555,7 +563,9 @@ json::object AccountService::createToken(store::Transaction& tx, const Actor& a,
         in.fail("expiresAt",
                 "must not be later than the expiry of the token making it (" + *parentExpiry + ")");
     in.finish();
-    auto out = issueToken(tx, a.profileId, name, scopes, expiresAt ? expiresAt : parentExpiry);
+    // A token made by a delegated credential stays inside the delegation (revocation, spend limit).
+    auto out =
+        issueToken(tx, a.profileId, name, scopes, expiresAt ? expiresAt : parentExpiry, a.delegationId);
     return out;
 }
 
@@ -777,12 +787,18 @@ json::object AccountService::stats(store::Transaction& tx, const Actor& a)
     tasks["cancelled"] =
         tx.scalarInt("SELECT COUNT(*) FROM tasks WHERE owner_id = ? AND status = 'cancelled'", {pid})
             .value_or(0);
-    // The skills marketplace is not part of this server version yet; its counters are zero by fact, not by
-    // stub.
+    // Skills: published by the caller; hires it made as a buyer that were accepted; hires of its
+    // skills whose contract completed (accepted, or a dispute released to it).
     json::object skills;
-    skills["published"] = 0;
-    skills["hired"] = 0;
-    skills["completed"] = 0;
+    skills["published"] = tx.scalarInt("SELECT COUNT(*) FROM skills WHERE seller_id = ?", {pid}).value_or(0);
+    skills["hired"] =
+        tx.scalarInt("SELECT COUNT(*) FROM hires WHERE buyer_id = ? AND contract_id IS NOT NULL", {pid})
+            .value_or(0);
+    skills["completed"] =
+        tx.scalarInt("SELECT COUNT(*) FROM contracts WHERE kind = 'hire' AND seller_id = ? AND status = "
+                     "'accepted'",
+                     {pid})
+            .value_or(0);
     const auto pendingAcct = sqlText(Ledger::pending(a.profileId));
     auto sumSince = [&](const char* sql, const std::string& since) {
         return tx.scalarInt(sql, {pendingAcct, sqlText(since)}).value_or(0);

@@ -71,10 +71,13 @@ public:
 
     static boost::json::object profileSummary(store::Transaction& tx, const std::string& id);
 
-private:
+    // {token, tokenValue}; delegationId binds the token to a delegation (DelegationService).
     boost::json::object issueToken(store::Transaction& tx, const std::string& profileId,
                                    const std::string& name, const std::set<std::string>& scopes,
-                                   const std::optional<std::string>& expiresAt);
+                                   const std::optional<std::string>& expiresAt,
+                                   const std::string& delegationId = {});
+
+private:
     boost::json::object profileJson(store::Transaction& tx, const std::string& id, bool self);
     Platform& m_p;
 };

@@ -2,6 +2,7 @@
 
 #include "Access.h"
 #include "AccountService.h"
+#include "AuditLog.h"
 #include "DomainError.h"
 #include "Ids.h"
 #include "Input.h"
@@ -183,6 +184,7 @@ json::object BidService::create(store::Transaction& tx, const Actor& a, const st
                      "New bid on " + t.title + ": " + price.text);
     json::object out;
     out["bid"] = bidJson(tx, id);
+    AuditLog::record(tx, &a, "bid", id, "bid.created", nullptr, out["bid"], now);
     return out;
 }
 
@@ -309,6 +311,7 @@ json::object BidService::update(store::Transaction& tx, const Actor& a, const st
     }
     json::object out;
     out["bid"] = bidJson(tx, id);
+    AuditLog::record(tx, &a, "bid", id, "bid." + action, nullptr, out["bid"], now);
     return out;
 }
 

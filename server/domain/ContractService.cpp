@@ -2,7 +2,9 @@
 
 #include "Access.h"
 #include "AccountService.h"
+#include "AuditLog.h"
 #include "DomainError.h"
+#include "HireService.h"
 #include "Ids.h"
 #include "Input.h"
 #include "Ledger.h"
@@ -27,11 +29,12 @@ struct ContractRow
     bool escrowed = false;
     std::int64_t submissions = 0, rejections = 0;
     std::optional<std::string> cancelAppliedBy;
+    std::string hireId; // kind "hire": the hire whose escrow account the contract pays from
 };
 
 constexpr const char* kContractCols = "id, task_id, bid_id, kind, buyer_id, seller_id, price_text, status, "
                                       "price_cents, escrowed, submission_count,"
-                                      " rejection_count, cancel_applied_by";
+                                      " rejection_count, cancel_applied_by, hire_id";
 
 std::optional<ContractRow> loadContract(store::Transaction& tx, const std::string& id)
 {
@@ -53,6 +56,7 @@ std::optional<ContractRow> loadContract(store::Transaction& tx, const std::strin
     c.submissions = r.i64(10);
     c.rejections = r.i64(11);
     c.cancelAppliedBy = r.optStr(12);
+    c.hireId = r.optStr(13).value_or("");
     return c;
 }
 
@@ -66,6 +70,12 @@ ContractRow loadForParty(store::Transaction& tx, const std::string& id, const Ac
 }
 
 constexpr int kMaxSubmissions = 3;
+
+// A task contract pays from its task's escrow, a skill hire's from its hire's.
+std::string escrowOf(const ContractRow& c)
+{
+    return Ledger::escrow(c.kind == "hire" ? c.hireId : c.taskId);
+}
 
 } // namespace
 
@@ -148,7 +158,7 @@ json::object ContractService::submissionJson(store::Rows& r, int c)
     json::object o;
     auto optS = [&](int i) { return r.textOrNull(c + i); };
     o["id"] = r.str(c + 0);
-    o["taskId"] = r.str(c + 1);
+    o["taskId"] = optS(1); // null on a skill hire's contract
     o["contractId"] = optS(2);
     o["submitterId"] = r.str(c + 3);
     o["deliverableUrl"] = optS(4);
@@ -196,7 +206,7 @@ std::string ContractService::insertSubmission(store::Transaction& tx, const Plat
         "output,"
         " attachments, notes, status, verification_passed, verification_detail, review_due_at, created_at)"
         " VALUES (?,?,?,?,?,?,?,?,?,'pending',?,?,?,?)",
-        {sqlText(id), sqlText(t.id), sqlOptText(contractId), sqlText(submitterId),
+        {sqlText(id), t.id.empty() ? sqlNull() : sqlText(t.id), sqlOptText(contractId), sqlText(submitterId),
          sqlOptText(pkg.deliverableUrl), sqlOptText(pkg.summaryText),
          pkg.output.is_null() ? sqlNull() : sqlText(storeJson(pkg.output)),
          sqlText(storeJson(pkg.attachments)), sqlOptText(pkg.notes),
@@ -249,7 +259,7 @@ json::object ContractService::contractJson(store::Transaction& tx, const std::st
     auto r = tx.query(
         "SELECT id, task_id, bid_id, kind, buyer_id, seller_id, price_cents, price_text, currency, escrowed,"
         " status, terms, payment, submission_count, rejection_count, cancel_applied_by, cancel_reason,"
-        " review_due_at, created_at, updated_at, closed_at FROM contracts WHERE id = ?",
+        " review_due_at, created_at, updated_at, closed_at, hire_id FROM contracts WHERE id = ?",
         {sqlText(id)});
     if (!r.next())
         throw DomainError::notFound("Contract");
@@ -282,6 +292,7 @@ json::object ContractService::contractJson(store::Transaction& tx, const std::st
     o["createdAt"] = r.str(18);
     o["updatedAt"] = r.str(19);
     o["closedAt"] = optS(20);
+    o["hireId"] = optS(21);
     o["buyer"] = AccountService::profileSummary(tx, buyer);
     o["seller"] = AccountService::profileSummary(tx, seller);
     return o;
@@ -365,6 +376,10 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
         Notifier::notify(tx, m_p.clock, l, "bid.rejected", "task", taskId,
                          "Another bid was hired for " + t.title);
     Notifier::notify(tx, m_p.clock, bidder, "bid.accepted", "contract", cid, "You were hired for " + t.title);
+    AuditLog::record(tx, &a, "contract", cid, "contract.created", nullptr,
+                     json::object{
+                         {"kind", "bid"}, {"taskId", taskId}, {"bidId", bidId}, {"status", "in_progress"}},
+                     now);
     json::object out;
     out["contract"] = contractJson(tx, cid);
     return out;
@@ -413,7 +428,8 @@ json::object ContractService::submit(store::Transaction& tx, const Actor& a, con
                                     "This contract is not awaiting a deliverable (status " + c.status + ")");
     if (c.submissions >= kMaxSubmissions)
         throw DomainError::conflict("MAX_DELIVERIES", "This contract already used its 3 submissions");
-    const auto t = TaskRecord::loadForAction(tx, c.taskId);
+    const auto t =
+        c.kind == "hire" ? HireService::asTask(tx, c.hireId) : TaskRecord::loadForAction(tx, c.taskId);
     std::optional<bool> passed;
     bool autoAccept = false;
     const std::string sid = insertSubmission(tx, m_p, t, id, a.profileId, pkg, passed, autoAccept);
@@ -424,6 +440,8 @@ json::object ContractService::submit(store::Transaction& tx, const Actor& a, con
                 " updated_at = ? WHERE id = ? AND status IN ('in_progress', 'rejected')",
                 {sqlText(due), sqlText(now), sqlText(id)}) != 1)
         throw DomainError::conflict("STATE_CONFLICT", "The contract changed; try again");
+    AuditLog::record(tx, &a, "contract", id, "contract.submitted", json::object{{"status", c.status}},
+                     json::object{{"status", "submitted"}, {"submissionId", sid}}, now);
     Settlement::addReputation(tx, a.profileId, 5, 0);
     Notifier::notify(tx, m_p.clock, c.buyer, "delivery.submitted", "contract", id,
                      "A deliverable for " + t.title + " waits for your review" +
@@ -475,13 +493,20 @@ void ContractService::accept(store::Transaction& tx, const std::string& contract
     if (t)
         tx.exec("UPDATE tasks SET status = 'completed', updated_at = ? WHERE id = ?",
                 {sqlText(now), sqlText(t->id)});
-    if (c.escrowed && c.priceCents && t) {
-        Settlement::payWorker(tx, m_p, t->escrowAccount(), c.seller, *c.priceCents, "contract", contractId);
-        Settlement::refundRemaining(tx, m_p, t->escrowAccount(), c.buyer, "task", t->id);
+    if (c.escrowed && c.priceCents && (t || c.kind == "hire")) {
+        Settlement::payWorker(tx, m_p, escrowOf(c), c.seller, *c.priceCents, "contract", contractId);
+        Settlement::refundRemaining(tx, m_p, escrowOf(c), c.buyer, t ? "task" : "hire", t ? t->id : c.hireId);
     }
+    const std::string title = t ? t->title : c.kind == "hire" ? HireService::asTask(tx, c.hireId).title
+                                                              : std::string("your contract");
     Settlement::recordAcceptance(tx, m_p,
-                                 {contractId, c.buyer, c.seller, t ? t->title : std::string("your contract"),
-                                  rating, review, automatic, "contract", contractId});
+                                 {contractId, c.buyer, c.seller, title, rating, review, automatic, "contract",
+                                  contractId});
+    if (c.kind == "hire")
+        Settlement::addReputation(tx, c.buyer, 5, 0); // seed 000: a completed hire is +15 exp for both
+    if (automatic) // decide() records a buyer's acceptance with the buyer as actor
+        AuditLog::record(tx, nullptr, "contract", contractId, "contract.auto_accepted",
+                         json::object{{"status", c.status}}, json::object{{"status", "accepted"}}, now);
 }
 
 json::object ContractService::decide(store::Transaction& tx, const Actor& a, const std::string& id,
@@ -504,6 +529,10 @@ json::object ContractService::decide(store::Transaction& tx, const Actor& a, con
                                     "This contract is not awaiting review (status " + c.status + ")");
     if (action == "accept") {
         accept(tx, id, rating, review.value_or(""), false);
+        AuditLog::record(tx, &a, "contract", id, "contract.accepted", json::object{{"status", c.status}},
+                         json::object{{"status", "accepted"},
+                                      {"rating", rating ? json::value(*rating) : json::value(nullptr)}},
+                         m_p.clock.nowIso());
     } else {
         const std::string now = m_p.clock.nowIso();
         if (tx.exec("UPDATE contracts SET status = 'rejected', rejection_count = rejection_count + 1, "
@@ -518,6 +547,11 @@ json::object ContractService::decide(store::Transaction& tx, const Actor& a, con
         Notifier::notify(tx, m_p.clock, c.seller, "delivery.rejected", "contract", id,
                          "Your deliverable was rejected: " + *reason +
                              (last ? " (no submissions left; you may open a dispute)" : ""));
+        AuditLog::record(tx, &a, "contract", id, "contract.rejected", json::object{{"status", c.status}},
+                         json::object{{"status", "rejected"},
+                                      {"reason", *reason},
+                                      {"rejectionCount", c.rejections + 1}},
+                         now);
     }
     json::object out;
     out["contract"] = contractJson(tx, id);
@@ -643,16 +677,17 @@ json::object ContractService::cancellation(store::Transaction& tx, const Actor& 
                 " WHERE contract_id = ? AND status = 'pending'",
                 {sqlText(now), sqlText(id)});
         const auto t = TaskRecord::load(tx, c.taskId);
-        if (t) {
-            tx.exec("UPDATE tasks SET status = 'cancelled', updated_at = ? WHERE id = ?",
-                    {sqlText(now), sqlText(t->id)});
+        if (t || c.kind == "hire") {
+            if (t)
+                tx.exec("UPDATE tasks SET status = 'cancelled', updated_at = ? WHERE id = ?",
+                        {sqlText(now), sqlText(t->id)});
             if (c.escrowed && c.priceCents) {
                 // Seed 000's penalty: an owner who walks away pays the worker half.
                 if (*c.cancelAppliedBy == c.buyer) {
                     const std::int64_t half = *c.priceCents / 2;
-                    Settlement::payWorker(tx, m_p, t->escrowAccount(), c.seller, half, "contract", id);
+                    Settlement::payWorker(tx, m_p, escrowOf(c), c.seller, half, "contract", id);
                 }
-                Settlement::refundRemaining(tx, m_p, t->escrowAccount(), c.buyer, "contract", id);
+                Settlement::refundRemaining(tx, m_p, escrowOf(c), c.buyer, "contract", id);
             }
             if (*c.cancelAppliedBy == c.buyer)
                 Settlement::addReputation(tx, c.buyer, -10, -15);
@@ -664,6 +699,9 @@ json::object ContractService::cancellation(store::Transaction& tx, const Actor& 
         Notifier::notify(tx, m_p.clock, a.profileId, "contract.cancelled", "contract", id,
                          "The contract was cancelled by agreement");
     }
+    AuditLog::record(tx, &a, "contract", id, "contract.cancellation_" + action,
+                     json::object{{"status", c.status}},
+                     json::object{{"status", action == "confirm" ? "cancelled" : c.status}}, now);
     json::object out;
     out["contract"] = contractJson(tx, id);
     return out;

@@ -2,6 +2,7 @@
 
 #include "Access.h"
 #include "AccountService.h"
+#include "AuditLog.h"
 #include "ContractService.h"
 #include "DomainError.h"
 #include "Ids.h"
@@ -9,6 +10,7 @@
 #include "Ledger.h"
 #include "Notifier.h"
 #include "Settlement.h"
+#include "SpendLimit.h"
 #include "Verification.h"
 
 #include <algorithm>
@@ -138,10 +140,10 @@ void checkProtected(Input& in)
         in.fail("protected", "alg must be xchacha20poly1305-ietf");
     else if (!nonce || !nonce->is_string() || !isBase64(std::string(nonce->as_string()), 24, 24))
         in.fail("protected", "nonce must be 24 bytes in base64");
-    else if (!ct || !ct->is_string() || !isBase64(std::string(ct->as_string()), 16, 700 * 1024))
-        in.fail("protected", "ciphertext must be base64 (at least the 16-byte tag)");
-    else if (!fields || !fields->is_array() || fields->as_array().size() > 50)
-        in.fail("protected", "fields must be an array of field names");
+    else if (!ct || !ct->is_string() || !isBase64(std::string(ct->as_string()), 16, 768 * 1024))
+        in.fail("protected", "ciphertext must be base64 (at least the 16-byte tag; the body limit bounds it)");
+    else if (!fields || !fields->is_array() || fields->as_array().empty() || fields->as_array().size() > 20)
+        in.fail("protected", "fields must be an array of 1 to 20 field names");
     else
         for (const auto& f : fields->as_array())
             if (!f.is_string() || f.as_string().empty() || f.as_string().size() > 64) {
@@ -235,6 +237,8 @@ json::object TaskService::create(store::Transaction& tx, const Actor& a, const j
     for (const auto& t : tags)
         tx.exec("INSERT INTO task_skills(task_id, skill) VALUES (?, ?)", {sqlText(id), sqlText(t)});
     if (budget.cents) {
+        // A delegated credential's commitment counts against its spend limit (402 SPEND_LIMIT).
+        SpendLimit::commit(tx, a, *budget.cents, now);
         Ledger::ensureAccount(tx, m_p.clock, Ledger::escrow(id), "escrow", a.profileId);
         Ledger::transfer(tx, m_p.clock, Ledger::available(a.profileId), Ledger::escrow(id), *budget.cents,
                          "escrow", "task", id, "Budget escrowed");
@@ -242,6 +246,7 @@ json::object TaskService::create(store::Transaction& tx, const Actor& a, const j
     Settlement::addReputation(tx, a.profileId, 5, 0);
     json::object out;
     out["task"] = TaskRecord::loadForAction(tx, id).toJson(tx);
+    AuditLog::record(tx, &a, "task", id, "task.created", nullptr, out["task"], now);
     return out;
 }
 
@@ -473,6 +478,7 @@ json::object TaskService::update(store::Transaction& tx, const Actor& a, const s
     if (newBudget && newBudget->cents != *t.budgetCents) {
         const std::int64_t diff = newBudget->cents - *t.budgetCents;
         if (diff > 0) {
+            SpendLimit::commit(tx, a, diff, m_p.clock.nowIso());
             Ledger::transfer(tx, m_p.clock, Ledger::available(a.profileId), t.escrowAccount(), diff, "escrow",
                              "task", id, "Budget raised");
         } else {
@@ -497,6 +503,7 @@ json::object TaskService::update(store::Transaction& tx, const Actor& a, const s
     tx.exec("UPDATE tasks SET updated_at = ? WHERE id = ?", {sqlText(now), tid});
     json::object out;
     out["task"] = TaskRecord::loadForAction(tx, id).toJson(tx);
+    AuditLog::record(tx, &a, "task", id, "task.updated", t.toJson(tx), out["task"], now);
     return out;
 }
 
@@ -556,6 +563,8 @@ json::object TaskService::cancel(store::Transaction& tx, const Actor& a, const s
         Settlement::refundRemaining(tx, m_p, Ledger::escrow(cid), t.ownerId, "task", cid);
     }
     Settlement::addReputation(tx, a.profileId, -10, 0);
+    AuditLog::record(tx, &a, "task", id, "task.cancelled", json::object{{"status", t.status}},
+                     json::object{{"status", "cancelled"}}, m_p.clock.nowIso());
     (void)reason;
     json::object out;
     out["task"] = TaskRecord::loadForAction(tx, id).toJson(tx);
@@ -794,6 +803,8 @@ json::object TaskService::claim(store::Transaction& tx, const Actor& a, const st
     const std::string cid = ContractService::createContract(
         tx, m_p, t, "claim", "", a.profileId, t.budgetCents, t.budgetText.value_or(""), json::object{});
     Settlement::addReputation(tx, a.profileId, 2, 0);
+    AuditLog::record(tx, &a, "task", id, "task.claimed", json::object{{"status", "open"}},
+                     json::object{{"status", "assigned"}, {"contractId", cid}}, now);
     Notifier::notify(tx, m_p.clock, t.ownerId, "task.claimed", "contract", cid,
                      "Your task " + t.title + " was claimed");
     out["contract"] = ContractService::contractJson(tx, cid);
@@ -882,6 +893,9 @@ json::object TaskService::decideApplication(store::Transaction& tx, const Actor&
         const std::string cid = ContractService::createContract(tx, m_p, t, "claim", "", agent, t.budgetCents,
                                                                 t.budgetText.value_or(""), json::object{});
         Settlement::addReputation(tx, agent, 2, 0);
+        AuditLog::record(tx, &a, "task", id, "task.application_approved", json::object{{"status", "open"}},
+                         json::object{{"status", "assigned"}, {"contractId", cid}, {"agentId", agent}},
+                         m_p.clock.nowIso());
         Notifier::notify(tx, m_p.clock, agent, "task.claimed", "contract", cid,
                          "Your application for " + t.title + " was approved");
         out["contract"] = ContractService::contractJson(tx, cid);
@@ -920,6 +934,8 @@ json::object TaskService::submitOpen(store::Transaction& tx, const Actor& a, con
     const std::string sid =
         ContractService::insertSubmission(tx, m_p, t, std::nullopt, a.profileId, pkg, passed, autoAccept);
     Settlement::addReputation(tx, a.profileId, 5, 0);
+    AuditLog::record(tx, &a, "task", id, "task.submission_received", nullptr,
+                     json::object{{"submissionId", sid}}, m_p.clock.nowIso());
     Notifier::notify(tx, m_p.clock, t.ownerId, "delivery.submitted", "task", id,
                      "New submission on " + t.title +
                          (passed ? (*passed ? " (verification passed)" : " (verification failed)") : ""));
@@ -1032,6 +1048,11 @@ json::object TaskService::decideOpenSubmission(store::Transaction& tx, const Act
         Notifier::notify(tx, m_p.clock, submitter, "delivery.rejected", "task", id,
                          "Your submission on " + t.title + " was rejected: " + *reason);
     }
+    AuditLog::record(tx, &a, "task", id,
+                     action == "accept" ? "task.submission_accepted" : "task.submission_rejected", nullptr,
+                     json::object{{"submissionId", subId},
+                                  {"reason", reason ? json::value(*reason) : json::value(nullptr)}},
+                     now);
     auto rr = tx.query(
         (std::string("SELECT ") + ContractService::SubmissionColumns + " FROM submissions WHERE id = ?")
             .c_str(),

@@ -5,6 +5,7 @@
 #include "Ids.h"
 #include "Input.h"
 #include "Random.h"
+#include "ServerSecrets.h"
 
 #include <algorithm>
 #include <array>
@@ -164,15 +165,22 @@ const std::set<std::string>& WebhookService::eventTypes()
         "delivery.submitted",
         "dispute.opened",
         "dispute.resolved",
+        "hire.accepted",
+        "hire.declined",
+        "hire.requested",
+        "hire.withdrawn",
         "message.received",
+        "protected_access.denied",
         "protected_access.granted",
         "protected_access.requested",
+        "protected_access.revoked",
         "review.received",
         "task.application",
         "task.cancelled",
         "task.claimed",
         "task.completed",
         "wallet.credit",
+        "wallet.debit",
     };
     return types;
 }
@@ -392,7 +400,8 @@ json::object WebhookService::create(store::Transaction& tx, const Actor& a, cons
     const std::string now = m_p.clock.nowIso();
     tx.exec("INSERT INTO webhooks(id, profile_id, url, events, secret, active, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            {sqlText(id), sqlText(a.profileId), sqlText(url), sqlText(eventsJson(events)), sqlText(*secret),
+            {sqlText(id), sqlText(a.profileId), sqlText(url), sqlText(eventsJson(events)),
+             sqlText(sealSecret(m_p, id, *secret)),
              sqlInt(active.value_or(true) ? 1 : 0), sqlText(now), sqlText(now)});
     json::object out;
     out["webhook"] = toJson(load(tx, a, id));
@@ -462,7 +471,8 @@ json::object WebhookService::update(store::Transaction& tx, const Actor& a, cons
             {sqlText(url.value_or(row.url)), sqlText(events.empty() ? row.events : eventsJson(events)),
              sqlInt(active.value_or(row.active) ? 1 : 0), sqlText(now), sqlText(id)});
     if (secret)
-        tx.exec("UPDATE webhooks SET secret = ? WHERE id = ?", {sqlText(*secret), sqlText(id)});
+        tx.exec("UPDATE webhooks SET secret = ? WHERE id = ?",
+                {sqlText(sealSecret(m_p, id, *secret)), sqlText(id)});
     json::object out;
     out["webhook"] = toJson(load(tx, a, id));
     if (rotate.value_or(false))
@@ -583,6 +593,46 @@ void WebhookService::wake(store::Database& db)
     for (auto& [id, entry] : w.list)
         if (entry.first == &db)
             entry.second();
+}
+
+std::string WebhookService::sealSecret(const Platform& p, const std::string& webhookId,
+                                       const std::string& secret)
+{
+    if (!p.secrets)
+        throw std::runtime_error("no server key loaded");
+    return p.secrets->seal(secret, "webhooks.secret:" + webhookId);
+}
+
+std::optional<std::string> WebhookService::openSecret(const Platform& p, const std::string& webhookId,
+                                                      const std::string& stored)
+{
+    if (!ServerSecrets::isSealed(stored))
+        return stored;
+    if (!p.secrets)
+        return std::nullopt;
+    auto plain = p.secrets->open(stored, "webhooks.secret:" + webhookId);
+    if (!plain)
+        return std::nullopt;
+    return std::string(plain->constChar(), plain->size());
+}
+
+int WebhookService::sealStoredSecrets(Platform& p)
+{
+    // A one-off step, done at start rather than in the SQL migration because the
+    // migrations never see the server key. Rows already sealed are left alone, so
+    // it is cheap and safe to run on every start, by several processes at once.
+    store::Transaction tx(p.db, store::Transaction::Mode::Write);
+    std::vector<std::pair<std::string, std::string>> clear;
+    auto r = tx.query("SELECT id, secret FROM webhooks WHERE secret NOT LIKE 'sb1:%'");
+    while (r.next())
+        clear.emplace_back(r.str(0), r.str(1));
+    for (auto& [id, secret] : clear) {
+        tx.exec("UPDATE webhooks SET secret = ? WHERE id = ? AND secret = ?",
+                {sqlText(sealSecret(p, id, secret)), sqlText(id), sqlText(secret)});
+        crypto::SecureBuffer::wipe(secret);
+    }
+    tx.commit();
+    return static_cast<int>(clear.size());
 }
 
 } // namespace taskdesk::domain

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -72,6 +73,15 @@ public:
     // returns how many. Wakes this process's dispatchers once tx commits.
     static int enqueue(store::Transaction& tx, const std::string& profileId, const std::string& type,
                        const boost::json::object& notification, const std::string& now);
+
+    // Secrets at rest: sealed under the server key (ServerSecrets) with the webhook id
+    // as context. openSecret returns a value stored in clear by an older version as it is.
+    static std::string sealSecret(const Platform& p, const std::string& webhookId, const std::string& secret);
+    static std::optional<std::string> openSecret(const Platform& p, const std::string& webhookId,
+                                                 const std::string& stored);
+    // Seals every secret an older version stored in clear (at start, after migrating);
+    // returns how many.
+    static int sealStoredSecrets(Platform& p);
 
     // Dispatchers register here to be woken after a commit that enqueued deliveries on db.
     static std::uint64_t addWaker(store::Database& db, std::function<void()> fn);

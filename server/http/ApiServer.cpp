@@ -2,9 +2,11 @@
 
 #include "AccountService.h"
 #include "Actor.h"
+#include "ApiKeyService.h"
 #include "BidService.h"
 #include "ContractService.h"
 #include "Database.h"
+#include "DelegationService.h"
 #include "Digest.h"
 #include "DomainError.h"
 #include "EventHub.h"
@@ -92,6 +94,8 @@ ApiServer::ApiServer(domain::Platform& platform, bool rateLimits)
       m_contracts(std::make_unique<domain::ContractService>(platform)),
       m_wallet(std::make_unique<domain::WalletService>(platform)),
       m_notifications(std::make_unique<domain::NotificationService>(platform)),
+      m_apiKeys(std::make_unique<domain::ApiKeyService>(platform)),
+      m_delegations(std::make_unique<domain::DelegationService>(platform)),
       m_events(std::make_unique<EventHub>(platform))
 {
     m_limiter.setLimit("register", {5, std::chrono::seconds(60)});
@@ -175,21 +179,54 @@ Response ApiServer::handle(Request& req)
 Response ApiServer::execute(const Route& route, Request& req)
 {
     const std::string auth = req.header("authorization").value_or("");
-    const bool hasHmac = req.header("x-agent-key").has_value() || req.header("x-agent-signature").has_value();
+    const auto keyHeader = req.header("x-agent-key");
+    const auto timestampHeader = req.header("x-agent-timestamp");
+    const auto signatureHeader = req.header("x-agent-signature");
+    const bool hasHmac = keyHeader || timestampHeader || signatureHeader;
     if (!auth.empty() && hasHmac)
         return Response::error(400, "VALIDATION", "Send either a Bearer token or HMAC headers, not both");
-    if (hasHmac)
-        return Response::error(401, "UNAUTHORIZED",
-                               "HMAC request signing is not enabled on this server; use a Bearer token");
     std::string bearer;
     if (!auth.empty()) {
         if (auth.size() < 7 || (auth.compare(0, 7, "Bearer ") != 0 && auth.compare(0, 7, "bearer ") != 0))
             return Response::error(401, "UNAUTHORIZED", "Authorization must be a Bearer token");
         bearer = auth.substr(7);
     }
-    if (route.auth == AuthMode::Required && bearer.empty())
+    // HMAC: the signature is checked over the request exactly as sent (target undecoded),
+    // before anything else runs; see ApiKeyService for the three steps.
+    std::string apiKeyId;
+    std::optional<std::string> hmacProfile;
+    if (hasHmac) {
+        if (!keyHeader || !timestampHeader || !signatureHeader)
+            return Response::error(401, "UNAUTHORIZED",
+                                   "A signed request needs X-Agent-Key, X-Agent-Timestamp and "
+                                   "X-Agent-Signature");
+        const auto v = m_apiKeys->verifySignature(*keyHeader, *timestampHeader, req.method, req.target,
+                                                  req.body, *signatureHeader);
+        switch (v.check) {
+        case domain::ApiKeyService::Check::Ok:
+            break;
+        case domain::ApiKeyService::Check::UnknownKey:
+            return Response::error(401, "UNAUTHORIZED", "Unknown, revoked or expired API key");
+        case domain::ApiKeyService::Check::BadTimestamp:
+            return Response::error(401, "UNAUTHORIZED", "X-Agent-Timestamp must be unix seconds");
+        case domain::ApiKeyService::Check::Stale: {
+            const auto now =
+                std::chrono::duration_cast<std::chrono::seconds>(m_p.clock.now().time_since_epoch()).count();
+            return Response::error(401, "STALE_TIMESTAMP",
+                                   "X-Agent-Timestamp is more than 300 seconds from the server's time (" +
+                                       std::to_string(now) + "); check the client's clock");
+        }
+        case domain::ApiKeyService::Check::BadSignature:
+        case domain::ApiKeyService::Check::Replayed:
+            return Response::error(401, "UNAUTHORIZED", "The signature does not match this request");
+        }
+        hmacProfile = v.profileId;
+        apiKeyId = *keyHeader;
+    }
+    const bool signedIn = !bearer.empty() || !apiKeyId.empty();
+    if (route.auth == AuthMode::Required && !signedIn)
         return Response::error(401, "UNAUTHORIZED", "Authentication required");
-    if (route.auth == AuthMode::None || bearer.empty()) {
+    if (route.auth == AuthMode::None || !signedIn) {
         if (auto wait = m_limiter.hit(route.rateClass, "ip:" + req.remoteAddress)) {
             auto r = Response::error(429, "RATE_LIMITED", "Too many requests", true);
             r.headers.emplace_back("Retry-After", std::to_string(*wait));
@@ -199,8 +236,8 @@ Response ApiServer::execute(const Route& route, Request& req)
     // Signed-in callers are counted per profile before the request's transaction opens, so that
     // the count can be shared through the database with the other server processes.
     bool countedByProfile = false;
-    if (route.auth != AuthMode::None && !bearer.empty() && m_limiter.enabled()) {
-        if (const auto profile = m_limiter.profileForToken(bearer)) {
+    if (route.auth != AuthMode::None && signedIn && m_limiter.enabled()) {
+        if (const auto profile = hmacProfile ? hmacProfile : m_limiter.profileForToken(bearer)) {
             countedByProfile = true;
             if (auto wait = m_limiter.hit(route.rateClass, *profile)) {
                 auto r = Response::error(429, "RATE_LIMITED", "Too many requests", true);
@@ -209,6 +246,11 @@ Response ApiServer::execute(const Route& route, Request& req)
             }
         }
     }
+    // A verified signature is used up here, whatever the request's outcome, so that a captured
+    // request cannot be run again later (when it might succeed). A request refused before this
+    // point (bad signature, rate limit) leaves it unused.
+    if (!apiKeyId.empty() && !m_apiKeys->recordSignature(apiKeyId, *timestampHeader, *signatureHeader))
+        return Response::error(401, "REPLAYED", "This signature was already used; sign each request afresh");
 
     const auto idemHeader = req.header("idempotency-key");
     const bool idempotent = idemHeader && route.write && !route.returnsSecret;
@@ -223,17 +265,25 @@ Response ApiServer::execute(const Route& route, Request& req)
         idempotent ? crypto::Digest::sha256Hex(req.method + "\n" + req.path + "\n" + req.body)
                    : std::string();
     std::string touchedToken;
+    std::string usedDelegation;
     Response res;
     for (int attempt = 0;; ++attempt) {
         try {
             store::Transaction tx(m_p.db, route.write ? store::Transaction::Mode::Write
                                                       : store::Transaction::Mode::Read);
             std::optional<domain::Actor> actor;
-            if (!bearer.empty()) {
+            if (!apiKeyId.empty()) {
+                actor = m_apiKeys->authenticate(tx, apiKeyId);
+                if (!actor)
+                    return Response::error(401, "UNAUTHORIZED", "Unknown, revoked or expired API key");
+            } else if (!bearer.empty()) {
                 actor = m_accounts->authenticateBearer(tx, bearer);
                 if (!actor)
                     return Response::error(401, "UNAUTHORIZED", "Invalid, expired or revoked token");
                 touchedToken = actor->credentialId;
+            }
+            if (actor) {
+                usedDelegation = actor->delegationId;
                 if (attempt == 0 && route.auth != AuthMode::None && !countedByProfile) {
                     if (auto wait = m_limiter.hitLocal(route.rateClass, actor->profileId)) {
                         auto r = Response::error(429, "RATE_LIMITED", "Too many requests", true);
@@ -367,6 +417,10 @@ Response ApiServer::execute(const Route& route, Request& req)
     }
     if (!touchedToken.empty())
         m_accounts->touchToken(touchedToken);
+    if (!apiKeyId.empty())
+        m_apiKeys->touch(apiKeyId);
+    if (!usedDelegation.empty())
+        m_delegations->recordUse(usedDelegation);
     return res;
 }
 

@@ -20,6 +20,8 @@ class BidService;
 class ContractService;
 class WalletService;
 class NotificationService;
+class ApiKeyService;
+class DelegationService;
 } // namespace taskdesk::domain
 
 namespace taskdesk::http {
@@ -80,6 +82,8 @@ private:
     std::unique_ptr<domain::ContractService> m_contracts;
     std::unique_ptr<domain::WalletService> m_wallet;
     std::unique_ptr<domain::NotificationService> m_notifications;
+    std::unique_ptr<domain::ApiKeyService> m_apiKeys;         // HMAC keys (execute verifies signatures)
+    std::unique_ptr<domain::DelegationService> m_delegations; // execute counts delegated use
     std::unique_ptr<EventHub> m_events;
 };
 

@@ -409,7 +409,10 @@ std::vector<WebhookDispatcher::Claimed> WebhookDispatcher::claim(const std::stri
             for (auto& [id, h] : hooks) {
                 auto r = tx.query("SELECT url, secret, active FROM webhooks WHERE id = ?", {sqlText(id)});
                 if (r.next()) {
-                    h = {r.str(0), r.str(1), r.i64(2) != 0};
+                    // Secrets are sealed at rest; one that does not open (another server key) is
+                    // never used to sign: the delivery waits as if the hook were paused.
+                    const auto secret = domain::WebhookService::openSecret(m_p, id, r.str(1));
+                    h = {r.str(0), secret.value_or(std::string()), r.i64(2) != 0 && secret.has_value()};
                     found.insert(id);
                 }
             }
