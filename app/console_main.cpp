@@ -1,5 +1,6 @@
 // taskdesk: the console. Opens the last connection, or offers the local sandbox.
 #include "Console.h"
+#include "KeyVault.h"
 #include "KeychainSecretStore.h"
 #include "MainWindow.h"
 #include "SandboxHost.h"
@@ -61,6 +62,10 @@ int main(int argc, char** argv)
     taskdesk::models::KeychainSecretStore secrets(QStringLiteral("TaskDesk"));
     SandboxHost sandbox(QDir::cleanPath(dataDir));
     taskdesk::ui::Console console(settings.get(), &secrets, &sandbox);
+    // --data-dir keeps everything of this console together (e.g. a second
+    // identity on one machine): the keystore moves with the sandbox's data.
+    if (parser.isSet(dataOption))
+        console.keyVault()->setFilePath(taskdesk::ui::Console::keystorePathIn(QDir::cleanPath(dataDir)));
     QObject::connect(&console, &taskdesk::ui::Console::quitRequested, &app, &QApplication::quit,
                      Qt::QueuedConnection);
     if (parser.isSet(sandboxOption)) {

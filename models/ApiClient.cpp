@@ -3,10 +3,12 @@
 #include "AuthJobs.h"
 #include "BidJobs.h"
 #include "ContractJobs.h"
+#include "DisputeJobs.h"
 #include "EntityJob.h"
 #include "NotificationJobs.h"
 #include "PagedListJob.h"
 #include "ReviewJobs.h"
+#include "SkillJobs.h"
 #include "TaskJobs.h"
 #include "WalletJobs.h"
 
@@ -50,6 +52,16 @@ NotificationJobs ApiClient::notifications()
 ReviewJobs ApiClient::review()
 {
     return ReviewJobs(this);
+}
+
+SkillJobs ApiClient::skills()
+{
+    return SkillJobs(this);
+}
+
+DisputeJobs ApiClient::disputes()
+{
+    return DisputeJobs(this);
 }
 
 QUrl ApiClient::urlFor(const QString& path, const QUrlQuery& query) const

@@ -14,11 +14,13 @@ namespace taskdesk::models {
 class AuthJobs;
 class BidJobs;
 class ContractJobs;
+class DisputeJobs;
 class EntityJob;
 class JsonJob;
 class NotificationJobs;
 class PagedListJob;
 class ReviewJobs;
+class SkillJobs;
 class TaskJobs;
 class WalletJobs;
 
@@ -51,6 +53,8 @@ public:
     WalletJobs wallet();
     NotificationJobs notifications();
     ReviewJobs review();
+    SkillJobs skills();
+    DisputeJobs disputes();
 
 signals:
     void baseUrlChanged(const QUrl& url);
@@ -65,6 +69,8 @@ private:
     friend class WalletJobs;
     friend class NotificationJobs;
     friend class ReviewJobs;
+    friend class SkillJobs;
+    friend class DisputeJobs;
 
     // path is already encoded (see segment()); query values are encoded here.
     QUrl urlFor(const QString& path, const QUrlQuery& query = {}) const;

@@ -3,6 +3,9 @@
 #include "ApiClient.h"
 #include "AuthJob.h"
 #include "EntityJob.h"
+#include "JsonJob.h"
+
+#include <QJsonArray>
 
 namespace taskdesk::models {
 
@@ -19,12 +22,26 @@ AuthJob* AuthJobs::registerProfile(const QJsonObject& body)
 
 AuthJob* AuthJobs::login(const QString& email, const QString& password, const QString& tokenName)
 {
+    return login(email, password, tokenName, {});
+}
+
+AuthJob* AuthJobs::login(const QString& email, const QString& password, const QString& tokenName,
+                         const QStringList& tokenScopes)
+{
     auto* job = m_client->typed<AuthJob>("POST", QStringLiteral("/api/agent/login"));
-    job->setJsonBody(QJsonObject{{QStringLiteral("email"), email},
-                                 {QStringLiteral("password"), password},
-                                 {QStringLiteral("tokenName"), tokenName}});
+    QJsonObject body{{QStringLiteral("email"), email},
+                     {QStringLiteral("password"), password},
+                     {QStringLiteral("tokenName"), tokenName}};
+    if (!tokenScopes.isEmpty())
+        body.insert(QStringLiteral("tokenScopes"), QJsonArray::fromStringList(tokenScopes));
+    job->setJsonBody(body);
     job->setIdempotencyKey({});
     return job;
+}
+
+JsonJob* AuthJobs::revokeToken(const QString& tokenId)
+{
+    return m_client->json("DELETE", QStringLiteral("/api/agent/me/tokens/") + ApiClient::segment(tokenId));
 }
 
 EntityJob* AuthJobs::me()

@@ -2,12 +2,14 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace taskdesk::models {
 
 class ApiClient;
 class AuthJob;
 class EntityJob;
+class JsonJob;
 
 // Registration, login and the own profile.
 class AuthJobs
@@ -20,6 +22,11 @@ public:
     // POST /api/agent/login {email, password, tokenName}
     AuthJob* login(const QString& email, const QString& password,
                    const QString& tokenName = QStringLiteral("TaskDesk console"));
+    // The same with tokenScopes: the server's default leaves out the staff scopes.
+    AuthJob* login(const QString& email, const QString& password, const QString& tokenName,
+                   const QStringList& tokenScopes);
+    // DELETE /api/agent/me/tokens/:id
+    JsonJob* revokeToken(const QString& tokenId);
     // GET /api/agent/me -> "profile" (the stats stay in json())
     EntityJob* me();
 

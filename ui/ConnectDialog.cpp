@@ -3,7 +3,9 @@
 #include "ApiClient.h"
 #include "AuthJob.h"
 #include "AuthJobs.h"
+#include "CredentialScopes.h"
 #include "ErrorBanner.h"
+#include "JsonJob.h"
 #include "commands/ApiCommand.h"
 
 #include <QButtonGroup>
@@ -13,6 +15,7 @@
 #include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLoggingCategory>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QRegularExpression>
@@ -24,6 +27,8 @@ using models::ApiClient;
 using models::AuthResult;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcConnect, "taskdesk.ui.connect")
 
 bool isLoopback(const QUrl& url)
 {
@@ -229,11 +234,16 @@ void ConnectDialog::submit()
         return m_client->auth().login(m_email->text().trimmed(), m_password->text());
     };
     m_command = new ApiCommand(create ? tr("Create account") : tr("Sign in"), factory, this);
-    connect(m_command, &ApiCommand::resultReady, this, [this, url](const QJsonObject& json) {
-        m_result = AuthResult::fromJson(json);
-        m_acceptedUrl = url;
-        m_password->clear();
-        accept();
+    connect(m_command, &ApiCommand::resultReady, this, [this, url, create](const QJsonObject& json) {
+        const AuthResult result = AuthResult::fromJson(json);
+        // Login's default token has no staff scope, so a support user would get 403 on the
+        // desk; only an existing account can hold a staff role (registration never grants one).
+        const bool staff =
+            result.roles.contains(QLatin1String("support")) || result.roles.contains(QLatin1String("admin"));
+        if (!create && staff && result.isValid())
+            signInAsStaff(result, url);
+        else
+            finish(result, url);
     });
     connect(m_command, &ApiCommand::failed, this, [this](const QString& message) {
         m_error->showError(message, false);
@@ -241,6 +251,52 @@ void ConnectDialog::submit()
     });
     connect(m_command, &ApiCommand::runningChanged, this, &ConnectDialog::updateState);
     m_error->hide();
+    m_command->start();
+}
+
+void ConnectDialog::finish(const AuthResult& result, const QUrl& url)
+{
+    m_result = result;
+    m_acceptedUrl = url;
+    m_password->clear();
+    accept();
+}
+
+void ConnectDialog::signInAsStaff(const AuthResult& first, const QUrl& url)
+{
+    if (m_command)
+        m_command->deleteLater();
+    const QString email = m_email->text().trimmed();
+    auto factory = [this, email]() -> models::JsonJob* {
+        return m_client->auth().login(
+            email, m_password->text(), QStringLiteral("TaskDesk console"),
+            models::CredentialScopes::all() +
+                QStringList{QStringLiteral("support:read"), QStringLiteral("support:write")});
+    };
+    m_command = new ApiCommand(tr("Sign in"), factory, this);
+    connect(m_command, &ApiCommand::resultReady, this, [this, first, url](const QJsonObject& json) {
+        const AuthResult staff = AuthResult::fromJson(json);
+        if (!staff.isValid()) {
+            finish(first, url);
+            return;
+        }
+        // The first token is not needed any more: revoke it with the second one, then use
+        // the second. A failed revoke does not stop the sign-in (the token stays listed
+        // under the profile's tokens, where the user can revoke it).
+        auto* revoke = m_client->auth().revokeToken(first.tokenId);
+        const QString token = staff.tokenValue;
+        revoke->setTokenProvider([token] { return token; });
+        auto done = [this, staff, url] { finish(staff, url); };
+        connect(revoke, &models::ApiJob::finished, this, done);
+        connect(revoke, &models::ApiJob::failed, this, [done, id = first.tokenId](const models::ApiError&) {
+            qCWarning(lcConnect) << "could not revoke the first sign-in token" << id;
+            done();
+        });
+        revoke->start();
+    });
+    // The server refused the staff scopes: carry on with the standard token.
+    connect(m_command, &ApiCommand::failed, this, [this, first, url](const QString&) { finish(first, url); });
+    connect(m_command, &ApiCommand::runningChanged, this, &ConnectDialog::updateState);
     m_command->start();
 }
 

@@ -56,6 +56,9 @@ private:
     void updateState();
     void submit();
     QString validate() const;
+    // A support/admin profile signed in: sign in again asking for the staff scopes too.
+    void signInAsStaff(const models::AuthResult& first, const QUrl& url);
+    void finish(const models::AuthResult& result, const QUrl& url);
 
     QNetworkAccessManager* m_nam;
     QLineEdit* m_url;

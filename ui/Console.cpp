@@ -3,6 +3,7 @@
 #include "ApiClient.h"
 #include "AuthResult.h"
 #include "ConnectDialog.h"
+#include "KeyVault.h"
 #include "LiveUpdates.h"
 #include "LocalSandbox.h"
 #include "MainWindow.h"
@@ -11,9 +12,11 @@
 #include "WelcomeDialog.h"
 #include "commands/CommandRunner.h"
 
+#include <QDir>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QSettings>
+#include <QStandardPaths>
 
 namespace taskdesk::ui {
 
@@ -36,7 +39,9 @@ Console::Console(QSettings* settings, models::SecretStore* secrets, LocalSandbox
     m_client->setTokenProvider(m_session->tokenProvider());
     m_live = new models::LiveUpdates(m_client, this);
     m_runner = new CommandRunner(this);
-    m_context = ViewContext{m_client, m_session, m_live, m_runner, m_settings};
+    m_keyVault = new models::KeyVault(defaultKeystorePath(), {}, this);
+    m_keyVault->setApi(models::ApiRequests(m_client, m_session->tokenProvider()));
+    m_context = ViewContext{m_client, m_session, m_live, m_runner, m_settings, m_keyVault};
     m_window = new MainWindow(m_context);
     m_window->setAttribute(Qt::WA_DeleteOnClose, false);
 
@@ -44,6 +49,8 @@ Console::Console(QSettings* settings, models::SecretStore* secrets, LocalSandbox
     connect(m_window, &MainWindow::connectRequested, this, [this] { showConnectDialog(); });
     connect(m_window, &MainWindow::signOutRequested, this, [this] { m_session->signOut(); });
     connect(m_session, &Session::signInRequired, this, &Console::onSignInRequired);
+    // Grants are signed: the console's public keys go to each profile it signs in as.
+    connect(m_session, &Session::tokenReady, m_keyVault, &models::KeyVault::registerKeys);
     connect(m_client, &models::ApiClient::authenticationFailed, this, [this](const models::ApiError& error) {
         if (isSandboxProfile(m_session->current().key()))
             return; // the sandbox signs in again on its own at the next start
@@ -59,9 +66,20 @@ Console::~Console()
     delete m_window;
     delete m_live;
     delete m_runner;
+    delete m_keyVault;
     delete m_client;
     delete m_session;
     delete m_nam;
+}
+
+QString Console::defaultKeystorePath()
+{
+    return keystorePathIn(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+}
+
+QString Console::keystorePathIn(const QString& dataDir)
+{
+    return QDir(dataDir).filePath(QStringLiteral("keys/keystore.tdks"));
 }
 
 bool Console::isSandboxProfile(const QString& profileKey) const

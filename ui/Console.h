@@ -11,6 +11,7 @@ class QSettings;
 
 namespace taskdesk::models {
 class ApiClient;
+class KeyVault;
 class LiveUpdates;
 class SecretStore;
 class Session;
@@ -40,6 +41,11 @@ public:
     models::Session* session() const { return m_session; }
     models::LiveUpdates* live() const { return m_live; }
     CommandRunner* commands() const { return m_runner; }
+    models::KeyVault* keyVault() const { return m_keyVault; }
+    // <user data folder>/keys/keystore.tdks
+    static QString defaultKeystorePath();
+    // <dataDir>/keys/keystore.tdks: with --data-dir the keystore lives beside the sandbox's data.
+    static QString keystorePathIn(const QString& dataDir);
     QNetworkAccessManager* networkAccessManager() const { return m_nam; }
     const ViewContext& context() const { return m_context; }
 
@@ -68,6 +74,7 @@ private:
     models::Session* m_session;
     models::LiveUpdates* m_live;
     CommandRunner* m_runner;
+    models::KeyVault* m_keyVault;
     ViewContext m_context;
     MainWindow* m_window = nullptr;
     QPointer<ConnectDialog> m_connectDialog;

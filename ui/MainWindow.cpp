@@ -13,7 +13,11 @@
 #include "commands/Command.h"
 #include "commands/CommandRunner.h"
 #include "contracts/ContractsView.h"
+#include "credentials/CredentialsView.h"
+#include "disputes/DisputesView.h"
+#include "keys/KeysView.h"
 #include "review/ReviewView.h"
+#include "skills/SkillsView.h"
 #include "wallet/WalletView.h"
 
 #include <QAction>
@@ -42,6 +46,21 @@ using models::Session;
 namespace {
 const QString kConnectItem = QStringLiteral("connect:");
 const QString kSignOutItem = QStringLiteral("signout:");
+
+// Views only some roles may use: their navigation entry is hidden from
+// everyone else, and looked at again whenever who is signed in changes.
+void updateRoleViews(QListWidget* navigation, const Session* session)
+{
+    const bool support = session->current().roles().contains(QStringLiteral("support"));
+    for (int i = 0; i < navigation->count(); ++i) {
+        QListWidgetItem* item = navigation->item(i);
+        if (item->data(Qt::UserRole).toString() != QLatin1String("disputesView"))
+            continue;
+        item->setHidden(!support);
+        if (!support && navigation->currentRow() == i)
+            navigation->setCurrentRow(0);
+    }
+}
 } // namespace
 
 MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindow(parent), m_context(context)
@@ -124,8 +143,13 @@ MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindo
     addView(new BoardView(m_context, this));
     addView(new ReviewView(m_context, this));
     addView(new ContractsView(m_context, this));
+    addView(new SkillsView(m_context, this));
     addView(new WalletView(m_context, this));
+    addView(new CredentialsView(m_context, this));
+    addView(new KeysView(m_context, this));
+    addView(new DisputesView(m_context, this));
     addView(new ActivityView(m_context, this));
+    updateRoleViews(m_navigation, m_context.session);
 
     connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::onNavigation);
     connect(m_bell, &QToolButton::clicked, this, [this] { showView(QStringLiteral("activityView")); });
@@ -151,6 +175,9 @@ MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindo
     connect(session, &Session::profilesChanged, this, &MainWindow::rebuildProfileSwitcher);
     connect(session, &Session::currentProfileChanged, this, &MainWindow::onProfileChanged);
     connect(session, &Session::tokenReady, this, &MainWindow::onTokenReady);
+    connect(session, &Session::currentProfileChanged, this,
+            [this] { updateRoleViews(m_navigation, m_context.session); });
+    connect(session, &Session::tokenReady, this, [this] { updateRoleViews(m_navigation, m_context.session); });
     connect(session, &Session::signedOut, this, [this] {
         m_signedIn = false;
         m_context.live->stop();

@@ -4,6 +4,7 @@ class QSettings;
 
 namespace taskdesk::models {
 class ApiClient;
+class KeyVault;
 class LiveUpdates;
 class Session;
 } // namespace taskdesk::models
@@ -23,6 +24,9 @@ struct ViewContext
     models::LiveUpdates* live = nullptr;
     CommandRunner* commands = nullptr;
     QSettings* settings = nullptr;
+    // The local keystore (payload keys, the console's own keys); made by the
+    // composition root, locked until the user unlocks it.
+    models::KeyVault* keys = nullptr;
 };
 
 } // namespace taskdesk::ui

@@ -216,6 +216,8 @@ json::object SupportDesk::caseFile(store::Transaction& tx, const Actor& a, const
     audit["task"] = d.taskId ? AuditLog::forEntity(tx, "task", *d.taskId) : json::array{};
     audit["hire"] = d.hireId ? AuditLog::forEntity(tx, "hire", *d.hireId) : json::array{};
     file["audit"] = std::move(audit);
+    // The fee a resolution would charge now, so the console's split preview matches the server.
+    file["feePercent"] = m_p.settings.feePercent;
     json::object out;
     out["dispute"] = DisputeService::disputeJson(tx, id);
     out["caseFile"] = std::move(file);

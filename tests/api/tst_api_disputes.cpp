@@ -302,6 +302,31 @@ private slots:
         QVERIFY(r.body.find("password") == std::string::npos);
     }
 
+    // The case file carries the server's fee percent so the console previews a split with the
+    // real fee; a server set to 7 % (not the 5 % default) says 7, and a resolution charges it.
+    void caseFileCarriesTheServersFeePercent()
+    {
+        m_f.reset();
+        m_srv.reset();
+        TestServer::Options options;
+        options.feePercent = 7;
+        m_srv = std::make_unique<TestServer>(options);
+        m_srv->start();
+        m_f = std::make_unique<MarketplaceFixture>(*m_srv);
+        const auto c = disputedTask("fee");
+        const auto staff = m_f->supportMember("fee_staff");
+        const auto r = call("GET", "/api/support/disputes/" + c.disputeId, staff.token);
+        EXPECT_STATUS(r, 200);
+        QCOMPARE(jsonPath(r.json(), "caseFile.feePercent"), json::value(options.feePercent));
+        // The parties never see the case file, fee or not.
+        EXPECT_HIDDEN(call("GET", "/api/support/disputes/" + c.disputeId, c.worker.token));
+        const auto done =
+            resolve(staff.token, c.disputeId, json::object{{"outcome", "release"}, {"note", "ok"}});
+        EXPECT_STATUS(done, 200);
+        QCOMPARE(jsonPath(done.json(), "dispute.resolution.feePercent"), json::value(options.feePercent));
+        QCOMPARE(MarketplaceFixture::cents(done, "dispute.resolution.fee"), 700LL); // floor(100.01 x 7 %)
+    }
+
     void assignNotesAndMessages()
     {
         const auto c = disputedTask("an");

@@ -1,6 +1,8 @@
 #include "ConsoleFixture.h"
 
+#include "KeyVault.h"
 #include "LiveUpdates.h"
+#include "Scopes.h"
 #include "Session.h"
 
 #include <QDir>
@@ -19,6 +21,11 @@ ConsoleFixture::ConsoleFixture()
     // Quick live updates so tests do not wait for the 15 s production poll.
     m_console->live()->setPollInterval(std::chrono::milliseconds(300));
     m_console->live()->setEventsWait(2);
+    // The keystore in the test's own folder (never the user's), with the fast
+    // KDF parameters: tests create and unlock it many times.
+    crypto::Keystore::Options keystore;
+    keystore.kdf = crypto::Keystore::KdfStrength::Interactive;
+    m_console->keyVault()->setFilePath(m_dir.filePath(QStringLiteral("keys/keystore.tdks")), keystore);
 }
 
 ConsoleFixture::~ConsoleFixture()
@@ -36,7 +43,32 @@ TestServer::Member ConsoleFixture::signInAsNew(const std::string& handle,
 
 void ConsoleFixture::signIn(const TestServer::Member& member)
 {
+    signIn(member, {});
+}
+
+TestServer::Member ConsoleFixture::signInAsSupport(const std::string& handle)
+{
+    TestServer::Member m = m_server.registerMember(handle, {}, "human");
+    m_server.grantRole(handle, "support");
+    boost::json::array scopes;
+    for (const auto& s : domain::Scopes::standard())
+        scopes.emplace_back(s);
+    for (const auto& s : domain::Scopes::staff())
+        scopes.emplace_back(s);
+    const Reply r = m_server.client().call(
+        "POST", "/api/agent/login", "",
+        boost::json::object{{"email", m.email}, {"password", "correct horse battery"}, {"tokenScopes", scopes}});
+    if (r.status != 200)
+        throw std::runtime_error("support login failed: " + std::to_string(r.status) + " " + r.body);
+    m.token = std::string(r.obj().at("tokenValue").as_string());
+    signIn(m, {QStringLiteral("support")});
+    return m;
+}
+
+void ConsoleFixture::signIn(const TestServer::Member& member, const QStringList& roles)
+{
     models::AuthResult auth;
+    auth.roles = roles;
     auth.profileId = QString::fromStdString(member.id);
     auth.handle = QString::fromStdString(member.handle);
     auth.tokenValue = QString::fromStdString(member.token);

@@ -34,12 +34,20 @@ public:
     // Puts a FlakyProxy between the console and the server for later sign-ins.
     FlakyProxy& useProxy();
     ui::Console& console() { return *m_console; }
+    // The console's settings (a temporary file for this test).
+    QSettings& settings() { return *m_settings; }
     ui::MainWindow& window() { return *m_console->window(); }
 
     // Registers a member over HTTP and signs the console in as them, shows the
     // window and waits until the first balance is on screen.
     TestServer::Member signInAsNew(const std::string& handle, const std::vector<std::string>& skills = {});
     void signIn(const TestServer::Member& member);
+    // The same with the roles the profile holds (the console shows staff views by role).
+    void signIn(const TestServer::Member& member, const QStringList& roles);
+    // Registers a member over HTTP, gives them the support role (as `admin
+    // grant-role` does), logs in for a token that also carries the staff
+    // scopes and signs the console in with it. The returned token is that one.
+    TestServer::Member signInAsSupport(const std::string& handle);
 
     // The widget named objectName inside the window (or dialogs it opened);
     // nullptr when there is none.

@@ -49,6 +49,7 @@ class TestUiShell : public QObject
 private slots:
     void firstStartOffersWelcomeThenCreatesAccount();
     void connectDialogShowsServerErrorsAndKeepsInput();
+    void connectDialogGivesSupportStaffTheDesk();
     void statusBarShowsWalletFromApi();
     void bellCountsUnreadNotifications();
     void switchingConnectionsResetsViews();
@@ -126,6 +127,87 @@ void TestUiShell::connectDialogShowsServerErrorsAndKeepsInput()
     f.find<QLineEdit>(QStringLiteral("serverUrl"))->setText(QStringLiteral("http://tasks.example.org"));
     QVERIFY2(f.find<QLabel>(QStringLiteral("connectWarning"))->isVisibleTo(dialog),
              "plain http to another machine is called out");
+}
+
+namespace {
+// Signs in through "Connect to a server..." as handle@example.com (TestServer's password).
+void connectThroughDialog(ConsoleFixture& f, const QString& handle)
+{
+    ui::ConnectDialog* dialog = f.console().showConnectDialog();
+    QVERIFY(dialog);
+    f.find<QLineEdit>(QStringLiteral("serverUrl"))
+        ->setText(QStringLiteral("http://127.0.0.1:%1").arg(f.server().port()));
+    f.find<QLineEdit>(QStringLiteral("email"))->setText(handle + QStringLiteral("@example.com"));
+    f.find<QLineEdit>(QStringLiteral("password"))->setText(QStringLiteral("correct horse battery"));
+    QTest::mouseClick(f.find<QPushButton>(QStringLiteral("connectButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        f.console().session()->hasToken() && f.console().session()->current().handle() == handle, 10000);
+}
+
+QListWidgetItem* navItem(ConsoleFixture& f, const QString& viewName)
+{
+    auto* nav = f.find<QListWidget>(QStringLiteral("navigation"));
+    for (int i = 0; nav && i < nav->count(); ++i)
+        if (nav->item(i)->data(Qt::UserRole).toString() == viewName)
+            return nav->item(i);
+    return nullptr;
+}
+} // namespace
+
+// Login's default token has no staff scope: a support profile connecting through the dialog
+// must still get a token the desk accepts, and the first, narrower token must be revoked.
+void TestUiShell::connectDialogGivesSupportStaffTheDesk()
+{
+    ConsoleFixture f;
+    TestServer& server = f.server();
+    server.registerMember("plainpam");
+    server.registerMember("staffsam");
+    server.grantRole("staffsam", "support");
+    f.window().show();
+    // The console's tokens as the server lists them, seen through a probe token of our own.
+    auto consoleTokens = [&f](const std::string& handle) {
+        const auto login = f.call("POST", "/api/agent/login", {},
+                                  json::object{{"email", handle + "@example.com"},
+                                               {"password", "correct horse battery"},
+                                               {"tokenName", "probe"}});
+        json::array out;
+        if (login.status != 200)
+            return out;
+        const json::value loginJson = login.json();
+        const std::string probe = jsonText(jsonPath(loginJson, "tokenValue"));
+        const auto r = f.call("GET", "/api/agent/me/tokens", probe);
+        const json::value listed = jsonPath(r.json(), "tokens");
+        for (const auto& t : listed.as_array())
+            if (jsonText(t.at("name")) == "TaskDesk console")
+                out.push_back(t);
+        return out;
+    };
+    auto hasScope = [](const json::value& token, const std::string& scope) {
+        for (const auto& sc : token.at("scopes").as_array())
+            if (jsonText(sc) == scope)
+                return true;
+        return false;
+    };
+
+    connectThroughDialog(f, QStringLiteral("plainpam"));
+    QListWidgetItem* item = navItem(f, QStringLiteral("disputesView"));
+    QVERIFY(item);
+    QVERIFY(item->isHidden());
+    auto tokens = consoleTokens("plainpam");
+    QCOMPARE(tokens.size(), std::size_t(1));
+    QVERIFY2(!hasScope(tokens[0], "support:read"), "a normal profile gets no staff scope");
+
+    connectThroughDialog(f, QStringLiteral("staffsam"));
+    QTRY_VERIFY(!item->isHidden());
+    f.show(QStringLiteral("disputesView"));
+    // The queue loads with the console's token (a 403 would say "Could not load the queue").
+    QTRY_COMPARE_WITH_TIMEOUT(f.find<QLabel>(QStringLiteral("disputeListState"))->text(),
+                              QStringLiteral("No disputes here."), 10000);
+    // One console token is left, the staff one: the first sign-in token was revoked.
+    tokens = consoleTokens("staffsam");
+    QCOMPARE(tokens.size(), std::size_t(1));
+    QVERIFY(hasScope(tokens[0], "support:write"));
+    QVERIFY(hasScope(tokens[0], "tasks:read"));
 }
 
 void TestUiShell::statusBarShowsWalletFromApi()

@@ -5,11 +5,13 @@
 #include "ErrorBanner.h"
 #include "Formatting.h"
 #include "JsonJob.h"
+#include "Session.h"
 #include "TaskJobs.h"
 #include "WalletJob.h"
 #include "WalletJobs.h"
 #include "commands/ApiCommand.h"
 #include "commands/CommandRunner.h"
+#include "keys/ProtectedFieldsBox.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -25,6 +27,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -81,16 +84,19 @@ PostTaskDialog::PostTaskDialog(const ViewContext& context, QWidget* parent)
     setObjectName(QStringLiteral("postTaskDialog"));
     setWindowTitle(tr("Post a task"));
     setAccessibleName(tr("Post a task"));
-    resize(1000, 700);
+    resize(1000, 860);
 
     auto* layout = new QVBoxLayout(this);
     m_banner = new ErrorBanner(this);
     m_banner->setObjectName(QStringLiteral("errorBanner"));
     layout->addWidget(m_banner);
+    // Made first: the columns' signals ask problem(), which asks the box.
+    m_protected = new ProtectedFieldsBox(m_context, this);
     auto* columns = new QHBoxLayout;
     columns->addWidget(buildTaskColumn(), 1);
     columns->addWidget(buildTermsColumn(), 1);
     layout->addLayout(columns, 1);
+    layout->addWidget(m_protected);
 
     m_hint = new QLabel(this);
     m_hint->setObjectName(QStringLiteral("postHint"));
@@ -117,7 +123,24 @@ PostTaskDialog::PostTaskDialog(const ViewContext& context, QWidget* parent)
         tr("Post task"), [this]() -> models::JsonJob* { return m_context.client->tasks().post(taskBody()); },
         this);
     connect(m_postCommand, &ApiCommand::resultReady, this, [this](const QJsonObject& json) {
-        emit posted(json.value(QLatin1String("task")).toObject());
+        const QJsonObject task = json.value(QLatin1String("task")).toObject();
+        if (!m_protected->isEmpty()) {
+            // The key goes into the keystore only now that the task exists; if
+            // that fails the box says so loudly and the dialog stays open.
+            const QString profileId = m_context.session ? m_context.session->current().profileId() : QString();
+            if (!m_protected->keepKey(task.value(QLatin1String("id")).toString(),
+                                      task.value(QLatin1String("title")).toString(), profileId)) {
+                m_postedTask = task;
+                updateState();
+                return;
+            }
+        }
+        emit posted(task);
+        accept();
+    });
+    connect(m_protected, &ProtectedFieldsBox::changed, this, &PostTaskDialog::updateState);
+    connect(m_protected, &ProtectedFieldsBox::keyKept, this, [this] {
+        emit posted(std::exchange(m_postedTask, {}));
         accept();
     });
     connect(m_postCommand, &Command::failed, this, [this] {
@@ -571,6 +594,8 @@ QString PostTaskDialog::problem() const
     }
     if (m_deadlineEnabled->isChecked() && m_deadline->dateTime() <= QDateTime::currentDateTime())
         return tr("The deadline must be in the future.");
+    if (const QString p = m_protected->problem(); !p.isEmpty())
+        return p;
     return ruleProblem();
 }
 
@@ -624,6 +649,8 @@ QJsonObject PostTaskDialog::taskBody() const
     const QJsonObject rule = verificationRule();
     if (!rule.isEmpty())
         body.insert(QStringLiteral("verification"), rule);
+    if (const auto sealed = m_protected->sealedPayload())
+        body.insert(QStringLiteral("protected"), *sealed);
     return body;
 }
 
@@ -721,6 +748,21 @@ void PostTaskDialog::checkSample()
     m_checkResult->setProperty("passed", QVariant());
     m_checkCommand->setFailureShownByCaller(true);
     m_context.commands->run(m_checkCommand);
+}
+
+void PostTaskDialog::reject()
+{
+    if (m_protected->keyPending()) {
+        const auto answer = QMessageBox::warning(
+            this, tr("Payload key not saved"),
+            tr("The task is posted, but the key of its protected fields is not saved. If you close now, nobody "
+               "can ever read those fields. Close anyway?"),
+            QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Close)
+            return;
+        emit posted(std::exchange(m_postedTask, {}));
+    }
+    QDialog::reject();
 }
 
 void PostTaskDialog::submit()

@@ -29,6 +29,7 @@ namespace taskdesk::ui {
 
 class ApiCommand;
 class ErrorBanner;
+class ProtectedFieldsBox;
 
 // Post Task: everything a task carries, checked as the user types (required
 // fields, budget format), with the escrow explained against the available
@@ -50,6 +51,9 @@ public:
     QString problem() const;
     // The same for the verification rule alone (what "Test it now" needs).
     QString ruleProblem() const;
+
+    // Closing while a posted task's payload key is not saved loses the key: ask first.
+    void reject() override;
 
 signals:
     void posted(const QJsonObject& task);
@@ -112,6 +116,8 @@ private:
     QLabel* m_hint;
     QPushButton* m_postButton;
     QHash<QString, QLabel*> m_fieldErrors;
+    ProtectedFieldsBox* m_protected;
+    QJsonObject m_postedTask; // kept while its payload key waits to be saved
 };
 
 } // namespace taskdesk::ui

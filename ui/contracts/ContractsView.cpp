@@ -2,14 +2,17 @@
 
 #include "ApiClient.h"
 #include "CancellationRequestDialog.h"
+#include "ContractDisputeNotice.h"
 #include "ContractHistory.h"
 #include "ContractJobs.h"
 #include "ContractListModel.h"
 #include "ContractTableProxy.h"
 #include "DeliverDialog.h"
+#include "DisputeJobs.h"
 #include "EntityJob.h"
 #include "Formatting.h"
 #include "LiveUpdates.h"
+#include "OpenDisputeDialog.h"
 #include "ReviewDialog.h"
 #include "Session.h"
 #include "commands/ApiCommand.h"
@@ -207,9 +210,13 @@ ContractsView::ContractsView(const ViewContext& context, QWidget* parent) : View
                             tr("Rate the other party once the contract is accepted"));
     m_openInReview = actionButton(this, QStringLiteral("openInReviewButton"), tr("Open in Review"),
                                   tr("Review the delivered work (buyer, when a delivery waits)"));
+    m_openDispute = actionButton(this, QStringLiteral("openDisputeButton"), tr("Open a dispute..."),
+                                 tr("Ask support to decide (the worker after three rejected deliveries; either "
+                                    "party of a skill hire once work was delivered)"));
+    m_disputeNotice = new ContractDisputeNotice(context.client, this);
     auto* actions = new QHBoxLayout;
-    for (QPushButton* b :
-         {m_deliver, m_openInReview, m_requestCancel, m_confirmCancel, m_withdrawCancel, m_review})
+    for (QPushButton* b : {m_deliver, m_openInReview, m_requestCancel, m_confirmCancel, m_withdrawCancel, m_review,
+                           m_openDispute})
         actions->addWidget(b);
     actions->addStretch(1);
 
@@ -310,6 +317,11 @@ ContractsView::ContractsView(const ViewContext& context, QWidget* parent) : View
     connect(m_withdrawCancel, &QPushButton::clicked, this, &ContractsView::withdrawCancellation);
     connect(m_review, &QPushButton::clicked, this, &ContractsView::leaveReview);
     connect(m_openInReview, &QPushButton::clicked, this, &ContractsView::openInReview);
+    connect(m_openDispute, &QPushButton::clicked, this, &ContractsView::openDispute);
+    connect(m_disputeNotice, &ContractDisputeNotice::changed, this, [this] {
+        if (!m_currentId.isEmpty())
+            showSummary(currentContract());
+    });
     connect(context.live, &models::LiveUpdates::eventsArrived, this, [this] {
         if (m_loaded)
             refreshAll();
@@ -355,6 +367,7 @@ void ContractsView::reset()
     m_pendingSelect.clear();
     m_currentId.clear();
     m_history->clear();
+    m_disputeNotice->clear();
     m_model->clear();
     m_timeline->clear();
     m_submissions->clear();
@@ -513,6 +526,8 @@ void ContractsView::showSummary(const QJsonObject& c)
                      .arg(c.value(QLatin1String("submissionCount")).toInt())
                      .arg(c.value(QLatin1String("maxSubmissions")).toInt());
     }
+    if (const QString dispute = m_disputeNotice->text(c, role == Role::Seller); !dispute.isEmpty())
+        notice = dispute;
     m_notice->setText(notice);
     m_notice->setVisible(!notice.isEmpty());
     updateActions();
@@ -647,6 +662,7 @@ void ContractsView::updateActions()
     const bool reviewsKnown = m_history->contractId() == m_currentId && !m_history->isLoading();
     m_review->setEnabled(party && reviewsKnown && !reviewed &&
                          (status == QLatin1String("accepted") || status == QLatin1String("resolved")));
+    m_openDispute->setEnabled(!busy && canOpenDispute(c));
     m_review->setToolTip(reviewed ? tr("You reviewed this contract already")
                                   : tr("Rate the other party once the contract is accepted"));
 }
@@ -736,6 +752,36 @@ void ContractsView::openInReview()
 {
     if (!m_currentId.isEmpty())
         emit navigateRequested(QStringLiteral("reviewView"), m_currentId);
+}
+
+bool ContractsView::canOpenDispute(const QJsonObject& c) const
+{
+    const Role role = myRole(c);
+    const QString status = str(c, "status");
+    const int delivered = c.value(QLatin1String("submissionCount")).toInt();
+    // Seed 000: the worker, once every allowed delivery was rejected.
+    if (role == Role::Seller && status == QLatin1String("rejected") &&
+        delivered >= c.value(QLatin1String("maxSubmissions")).toInt(3))
+        return true;
+    // A skill hire: either party, once something was delivered.
+    return str(c, "kind") == QLatin1String("hire") && role != Role::None && isRunning(status) && delivered > 0;
+}
+
+void ContractsView::openDispute()
+{
+    const QJsonObject c = currentContract();
+    const QString id = m_currentId;
+    auto* dialog = new OpenDisputeDialog(str(c, "currency") == QLatin1String("CREDITS") ? priceOf(c) : QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    models::ApiClient* client = context().client;
+    auto* command = new ApiCommand(tr("Open dispute"), [client, id, dialog] {
+        return client->disputes().open(id, dialog->reason(), dialog->evidence());
+    });
+    dialog->setCommand(command, context().commands);
+    m_action = command;
+    connect(command, &Command::runningChanged, this, &ContractsView::updateActions);
+    connect(command, &Command::succeeded, this, &ContractsView::refreshAll);
+    dialog->open();
 }
 
 } // namespace taskdesk::ui

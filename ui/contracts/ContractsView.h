@@ -22,6 +22,7 @@ class ContractListModel;
 namespace taskdesk::ui {
 
 class Command;
+class ContractDisputeNotice;
 class ContractTableProxy;
 
 // My contracts as buyer and seller: a table with a role switch and a status
@@ -70,6 +71,8 @@ private:
     void withdrawCancellation();
     void leaveReview();
     void openInReview();
+    void openDispute();
+    bool canOpenDispute(const QJsonObject& contract) const;
 
     models::ContractListModel* m_model;
     ContractTableProxy* m_proxy;
@@ -90,6 +93,8 @@ private:
     QPushButton* m_withdrawCancel;
     QPushButton* m_review;
     QPushButton* m_openInReview;
+    QPushButton* m_openDispute;
+    ContractDisputeNotice* m_disputeNotice;
     QTreeWidget* m_timeline;
     QTreeWidget* m_submissions;
     QTextBrowser* m_submissionDetail;

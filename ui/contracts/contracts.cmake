@@ -6,4 +6,6 @@ target_sources(taskdesk_ui PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/DeliverDialog.h ${CMAKE_CURRENT_LIST_DIR}/DeliverDialog.cpp
   ${CMAKE_CURRENT_LIST_DIR}/CancellationRequestDialog.h ${CMAKE_CURRENT_LIST_DIR}/CancellationRequestDialog.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ReviewDialog.h ${CMAKE_CURRENT_LIST_DIR}/ReviewDialog.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/OpenDisputeDialog.h ${CMAKE_CURRENT_LIST_DIR}/OpenDisputeDialog.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/ContractDisputeNotice.h ${CMAKE_CURRENT_LIST_DIR}/ContractDisputeNotice.cpp
 )
