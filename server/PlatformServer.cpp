@@ -6,8 +6,8 @@
 #include "Database.h"
 #include "HttpServer.h"
 #include "ServerSecrets.h"
-#include "WebhookService.h"
 #include "WebhookDispatcher.h"
+#include "WebhookService.h"
 
 #include <QLoggingCategory>
 #include <algorithm>

@@ -177,7 +177,8 @@ MainWindow::MainWindow(const ViewContext& context, QWidget* parent) : QMainWindo
     connect(session, &Session::tokenReady, this, &MainWindow::onTokenReady);
     connect(session, &Session::currentProfileChanged, this,
             [this] { updateRoleViews(m_navigation, m_context.session); });
-    connect(session, &Session::tokenReady, this, [this] { updateRoleViews(m_navigation, m_context.session); });
+    connect(session, &Session::tokenReady, this,
+            [this] { updateRoleViews(m_navigation, m_context.session); });
     connect(session, &Session::signedOut, this, [this] {
         m_signedIn = false;
         m_context.live->stop();

@@ -376,10 +376,9 @@ json::object ContractService::hire(store::Transaction& tx, const Actor& a, const
         Notifier::notify(tx, m_p.clock, l, "bid.rejected", "task", taskId,
                          "Another bid was hired for " + t.title);
     Notifier::notify(tx, m_p.clock, bidder, "bid.accepted", "contract", cid, "You were hired for " + t.title);
-    AuditLog::record(tx, &a, "contract", cid, "contract.created", nullptr,
-                     json::object{
-                         {"kind", "bid"}, {"taskId", taskId}, {"bidId", bidId}, {"status", "in_progress"}},
-                     now);
+    AuditLog::record(
+        tx, &a, "contract", cid, "contract.created", nullptr,
+        json::object{{"kind", "bid"}, {"taskId", taskId}, {"bidId", bidId}, {"status", "in_progress"}}, now);
     json::object out;
     out["contract"] = contractJson(tx, cid);
     return out;
@@ -497,11 +496,11 @@ void ContractService::accept(store::Transaction& tx, const std::string& contract
         Settlement::payWorker(tx, m_p, escrowOf(c), c.seller, *c.priceCents, "contract", contractId);
         Settlement::refundRemaining(tx, m_p, escrowOf(c), c.buyer, t ? "task" : "hire", t ? t->id : c.hireId);
     }
-    const std::string title = t ? t->title : c.kind == "hire" ? HireService::asTask(tx, c.hireId).title
-                                                              : std::string("your contract");
-    Settlement::recordAcceptance(tx, m_p,
-                                 {contractId, c.buyer, c.seller, title, rating, review, automatic, "contract",
-                                  contractId});
+    const std::string title = t                  ? t->title
+                              : c.kind == "hire" ? HireService::asTask(tx, c.hireId).title
+                                                 : std::string("your contract");
+    Settlement::recordAcceptance(
+        tx, m_p, {contractId, c.buyer, c.seller, title, rating, review, automatic, "contract", contractId});
     if (c.kind == "hire")
         Settlement::addReputation(tx, c.buyer, 5, 0); // seed 000: a completed hire is +15 exp for both
     if (automatic) // decide() records a buyer's acceptance with the buyer as actor
@@ -547,11 +546,10 @@ json::object ContractService::decide(store::Transaction& tx, const Actor& a, con
         Notifier::notify(tx, m_p.clock, c.seller, "delivery.rejected", "contract", id,
                          "Your deliverable was rejected: " + *reason +
                              (last ? " (no submissions left; you may open a dispute)" : ""));
-        AuditLog::record(tx, &a, "contract", id, "contract.rejected", json::object{{"status", c.status}},
-                         json::object{{"status", "rejected"},
-                                      {"reason", *reason},
-                                      {"rejectionCount", c.rejections + 1}},
-                         now);
+        AuditLog::record(
+            tx, &a, "contract", id, "contract.rejected", json::object{{"status", c.status}},
+            json::object{{"status", "rejected"}, {"reason", *reason}, {"rejectionCount", c.rejections + 1}},
+            now);
     }
     json::object out;
     out["contract"] = contractJson(tx, id);

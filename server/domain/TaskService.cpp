@@ -141,7 +141,8 @@ void checkProtected(Input& in)
     else if (!nonce || !nonce->is_string() || !isBase64(std::string(nonce->as_string()), 24, 24))
         in.fail("protected", "nonce must be 24 bytes in base64");
     else if (!ct || !ct->is_string() || !isBase64(std::string(ct->as_string()), 16, 768 * 1024))
-        in.fail("protected", "ciphertext must be base64 (at least the 16-byte tag; the body limit bounds it)");
+        in.fail("protected",
+                "ciphertext must be base64 (at least the 16-byte tag; the body limit bounds it)");
     else if (!fields || !fields->is_array() || fields->as_array().empty() || fields->as_array().size() > 20)
         in.fail("protected", "fields must be an array of 1 to 20 field names");
     else

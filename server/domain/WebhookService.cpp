@@ -401,8 +401,8 @@ json::object WebhookService::create(store::Transaction& tx, const Actor& a, cons
     tx.exec("INSERT INTO webhooks(id, profile_id, url, events, secret, active, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             {sqlText(id), sqlText(a.profileId), sqlText(url), sqlText(eventsJson(events)),
-             sqlText(sealSecret(m_p, id, *secret)),
-             sqlInt(active.value_or(true) ? 1 : 0), sqlText(now), sqlText(now)});
+             sqlText(sealSecret(m_p, id, *secret)), sqlInt(active.value_or(true) ? 1 : 0), sqlText(now),
+             sqlText(now)});
     json::object out;
     out["webhook"] = toJson(load(tx, a, id));
     out["secret"] = *secret;

@@ -55,9 +55,10 @@ TestServer::Member ConsoleFixture::signInAsSupport(const std::string& handle)
         scopes.emplace_back(s);
     for (const auto& s : domain::Scopes::staff())
         scopes.emplace_back(s);
-    const Reply r = m_server.client().call(
-        "POST", "/api/agent/login", "",
-        boost::json::object{{"email", m.email}, {"password", "correct horse battery"}, {"tokenScopes", scopes}});
+    const Reply r = m_server.client().call("POST", "/api/agent/login", "",
+                                           boost::json::object{{"email", m.email},
+                                                               {"password", "correct horse battery"},
+                                                               {"tokenScopes", scopes}});
     if (r.status != 200)
         throw std::runtime_error("support login failed: " + std::to_string(r.status) + " " + r.body);
     m.token = std::string(r.obj().at("tokenValue").as_string());

@@ -127,7 +127,8 @@ PostTaskDialog::PostTaskDialog(const ViewContext& context, QWidget* parent)
         if (!m_protected->isEmpty()) {
             // The key goes into the keystore only now that the task exists; if
             // that fails the box says so loudly and the dialog stays open.
-            const QString profileId = m_context.session ? m_context.session->current().profileId() : QString();
+            const QString profileId =
+                m_context.session ? m_context.session->current().profileId() : QString();
             if (!m_protected->keepKey(task.value(QLatin1String("id")).toString(),
                                       task.value(QLatin1String("title")).toString(), profileId)) {
                 m_postedTask = task;
@@ -753,11 +754,12 @@ void PostTaskDialog::checkSample()
 void PostTaskDialog::reject()
 {
     if (m_protected->keyPending()) {
-        const auto answer = QMessageBox::warning(
-            this, tr("Payload key not saved"),
-            tr("The task is posted, but the key of its protected fields is not saved. If you close now, nobody "
-               "can ever read those fields. Close anyway?"),
-            QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
+        const auto answer =
+            QMessageBox::warning(this, tr("Payload key not saved"),
+                                 tr("The task is posted, but the key of its protected fields is not saved. "
+                                    "If you close now, nobody "
+                                    "can ever read those fields. Close anyway?"),
+                                 QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
         if (answer != QMessageBox::Close)
             return;
         emit posted(std::exchange(m_postedTask, {}));

@@ -210,13 +210,14 @@ ContractsView::ContractsView(const ViewContext& context, QWidget* parent) : View
                             tr("Rate the other party once the contract is accepted"));
     m_openInReview = actionButton(this, QStringLiteral("openInReviewButton"), tr("Open in Review"),
                                   tr("Review the delivered work (buyer, when a delivery waits)"));
-    m_openDispute = actionButton(this, QStringLiteral("openDisputeButton"), tr("Open a dispute..."),
-                                 tr("Ask support to decide (the worker after three rejected deliveries; either "
-                                    "party of a skill hire once work was delivered)"));
+    m_openDispute =
+        actionButton(this, QStringLiteral("openDisputeButton"), tr("Open a dispute..."),
+                     tr("Ask support to decide (the worker after three rejected deliveries; either "
+                        "party of a skill hire once work was delivered)"));
     m_disputeNotice = new ContractDisputeNotice(context.client, this);
     auto* actions = new QHBoxLayout;
-    for (QPushButton* b : {m_deliver, m_openInReview, m_requestCancel, m_confirmCancel, m_withdrawCancel, m_review,
-                           m_openDispute})
+    for (QPushButton* b : {m_deliver, m_openInReview, m_requestCancel, m_confirmCancel, m_withdrawCancel,
+                           m_review, m_openDispute})
         actions->addWidget(b);
     actions->addStretch(1);
 
@@ -764,14 +765,16 @@ bool ContractsView::canOpenDispute(const QJsonObject& c) const
         delivered >= c.value(QLatin1String("maxSubmissions")).toInt(3))
         return true;
     // A skill hire: either party, once something was delivered.
-    return str(c, "kind") == QLatin1String("hire") && role != Role::None && isRunning(status) && delivered > 0;
+    return str(c, "kind") == QLatin1String("hire") && role != Role::None && isRunning(status) &&
+           delivered > 0;
 }
 
 void ContractsView::openDispute()
 {
     const QJsonObject c = currentContract();
     const QString id = m_currentId;
-    auto* dialog = new OpenDisputeDialog(str(c, "currency") == QLatin1String("CREDITS") ? priceOf(c) : QString(), this);
+    auto* dialog =
+        new OpenDisputeDialog(str(c, "currency") == QLatin1String("CREDITS") ? priceOf(c) : QString(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     models::ApiClient* client = context().client;
     auto* command = new ApiCommand(tr("Open dispute"), [client, id, dialog] {
