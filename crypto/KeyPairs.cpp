@@ -98,4 +98,22 @@ bool SigningKeyPair::verify(QByteArrayView publicKey, QByteArrayView message, QB
                                        u8(publicKey)) == 0;
 }
 
+QString keyFingerprint(QByteArrayView publicKey)
+{
+    if (publicKey.isEmpty())
+        return {};
+    detail::ensureSodium();
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(hash, u8(publicKey), static_cast<unsigned long long>(publicKey.size()));
+    static const char digits[] = "0123456789ABCDEF";
+    QString out;
+    for (int i = 0; i < 16; ++i) {
+        if (i > 0 && i % 2 == 0)
+            out += QLatin1Char(' ');
+        out += QLatin1Char(digits[hash[i] >> 4]);
+        out += QLatin1Char(digits[hash[i] & 0x0f]);
+    }
+    return out;
+}
+
 } // namespace taskdesk::crypto

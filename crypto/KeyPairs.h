@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QString>
 #include <optional>
 
 namespace taskdesk::crypto {
@@ -48,5 +49,12 @@ struct SigningKeyPair
     // False (never a crash) on a public key or signature of the wrong length.
     static bool verify(QByteArrayView publicKey, QByteArrayView message, QByteArrayView signature);
 };
+
+// A public key's fingerprint for people to compare out of band: the first 16 bytes
+// of its SHA-256 as upper-case hex in groups of four ("1A2B 3C4D ..."). The
+// publisher seals to whatever key the server reports for an agent; comparing this
+// with what the agent prints is how a publisher notices a substituted key.
+// Empty for an empty key.
+QString keyFingerprint(QByteArrayView publicKey);
 
 } // namespace taskdesk::crypto

@@ -7,6 +7,7 @@
 #include "Console.h"
 #include "ExitCode.h"
 #include "GrantSignature.h"
+#include "KeyPairs.h"
 #include "PayloadCipher.h"
 #include "SealedBox.h"
 #include "SecretInput.h"
@@ -155,6 +156,10 @@ int ProtectedOpenCommand::run(const QStringList& arguments)
 int ProtectedOpenCommand::execute(AgentClient& client, AgentKeyDir& keys)
 {
     const QString publicKey = QString::fromLatin1(keys.publicKeyBase64());
+    // The publisher seals to the key the server reports; this is what it compares.
+    Console::message(QStringLiteral("Agent key fingerprint: %1")
+                         .arg(crypto::keyFingerprint(
+                             crypto::Base64::decode(keys.publicKeyBase64()).value_or(QByteArray()))));
 
     // 1. The key, registered once per server (found again by its public key).
     QString keyId;

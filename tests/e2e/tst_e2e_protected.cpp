@@ -8,6 +8,7 @@
 #include "KeysHelpers.h"
 
 #include <QJsonDocument>
+#include <QLabel>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
@@ -66,6 +67,13 @@ void TestE2eProtected::agentBinaryOpensWhatTheConsoleGranted()
     env.insert(QStringLiteral("TASKDESK_AGENT_PASSPHRASE"), QStringLiteral("agent keystore passphrase 7"));
     QProcess process;
     process.setProcessEnvironment(env);
+    // Everything the agent says on stderr, kept whole (the checks below read it more than once).
+    const QString errFile = agentHome.filePath(QStringLiteral("agent.err"));
+    process.setStandardErrorFile(errFile);
+    auto agentErr = [&errFile] {
+        QFile file(errFile);
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    };
     process.start(QStringLiteral(TASKDESK_AGENT_BINARY),
                   {QStringLiteral("protected-open"), QStringLiteral("--server"),
                    QStringLiteral("http://127.0.0.1:%1").arg(f.server().port()),
@@ -91,12 +99,18 @@ void TestE2eProtected::agentBinaryOpensWhatTheConsoleGranted()
     f.show(QStringLiteral("keysView"));
     QTRY_VERIFY2_WITH_TIMEOUT(statusOf(f, agent.id) == QLatin1String("pending") ||
                                   process.state() == QProcess::NotRunning,
-                              qPrintable(QString::fromUtf8(process.readAllStandardError())), 60000);
+                              qPrintable(agentErr()), 60000);
     QVERIFY2(process.state() != QProcess::NotRunning,
-             qPrintable(QStringLiteral("the agent exited early (%1): %2")
-                            .arg(process.exitCode())
-                            .arg(QString::fromUtf8(process.readAllStandardError()))));
+             qPrintable(
+                 QStringLiteral("the agent exited early (%1): %2").arg(process.exitCode()).arg(agentErr())));
     QVERIFY(selectRequestOf(f, agent.id));
+    // The fingerprint the console shows is the one the agent printed for its own key.
+    const QString detail = f.find<QLabel>(QStringLiteral("accessRequestDetail"))->text();
+    const auto fingerprintAt = detail.indexOf(QStringLiteral("Key fingerprint: "));
+    QVERIFY2(fingerprintAt >= 0, qPrintable(detail));
+    const QString fingerprint = detail.mid(fingerprintAt + 17, 39);
+    QVERIFY2(agentErr().contains(QStringLiteral("Agent key fingerprint: ") + fingerprint),
+             qPrintable(agentErr()));
     auto* grant = f.find<QPushButton>(QStringLiteral("grantAccessButton"));
     QVERIFY(grant && grant->isEnabled());
     QTest::mouseClick(grant, Qt::LeftButton);
@@ -105,7 +119,7 @@ void TestE2eProtected::agentBinaryOpensWhatTheConsoleGranted()
     // The agent sees the grant on its next poll, opens the bundle and exits 0.
     QTRY_VERIFY_WITH_TIMEOUT(process.state() == QProcess::NotRunning, 90000);
     const QByteArray out = process.readAllStandardOutput();
-    const QString err = QString::fromUtf8(process.readAllStandardError());
+    const QString err = agentErr();
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QVERIFY2(process.exitCode() == 0, qPrintable(err));
     // Exactly one JSON object on one line, holding exactly the typed fields.

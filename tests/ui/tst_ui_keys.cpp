@@ -269,6 +269,8 @@ void TestUiKeys::protectedTaskGrantAndDeny()
     QVERIFY(label(f, "accessRequestCount").contains(QStringLiteral("1 waiting")));
     QVERIFY(selectRequestOf(f, agent.id));
     QVERIFY(label(f, "accessRequestDetail").contains(QStringLiteral("@opener")));
+    // The fingerprint of the key the agent registered, for comparing out of band.
+    QVERIFY(label(f, "accessRequestDetail").contains(crypto::keyFingerprint(agentKeys.publicKey)));
     auto* grant = f.find<QPushButton>(QStringLiteral("grantAccessButton"));
     QVERIFY(grant->isEnabled());
     f.screenshot(QStringLiteral("keys"));

@@ -5,6 +5,7 @@
 // recipient, keys of the wrong length, the server key file's checks, and handoff
 // bundles in all three protections.
 #include "Base64.h"
+#include "Digest.h"
 #include "GrantSignature.h"
 #include "HandoffBundle.h"
 #include "KeyPairs.h"
@@ -88,6 +89,7 @@ private slots:
     void sealedBoxRoundTripAndWrongRecipient();
     void sealedBoxBadKeys();
     void keyPairsFromSecret();
+    void keyFingerprintIsSha256Prefix();
     void grantSignatureMessageFormat();
     void grantSignatureRejectsTampering();
     void secretBoxBindsContext();
@@ -395,6 +397,24 @@ void TestSealing::sealedBoxBadKeys()
     broken.publicKey = QByteArray(32, 'p');
     const BoxKeyPair good = BoxKeyPair::generate();
     QVERIFY(!SealedBox::open(SealedBox::seal(msg, good.publicKey), broken));
+}
+
+void TestSealing::keyFingerprintIsSha256Prefix()
+{
+    // SHA-256 of 32 zero bytes is 66687aad f862bd77 6c8fc18b 8e9f8e20 ... (checked with Python's hashlib).
+    QCOMPARE(keyFingerprint(QByteArray(32, '\0')),
+             QStringLiteral("6668 7AAD F862 BD77 6C8F C18B 8E9F 8E20"));
+    QCOMPARE(keyFingerprint(QByteArray()), QString());
+    // Against OpenSSL's SHA-256 for fresh keys, and two keys never share one.
+    const auto a = BoxKeyPair::generate();
+    const auto b = BoxKeyPair::generate();
+    QString expected;
+    const std::string hex = Digest::sha256Hex(std::string(a.publicKey.constData(), 32)).substr(0, 32);
+    for (std::size_t i = 0; i < hex.size(); i += 4)
+        expected +=
+            (i ? QStringLiteral(" ") : QString()) + QString::fromStdString(hex.substr(i, 4)).toUpper();
+    QCOMPARE(keyFingerprint(a.publicKey), expected);
+    QVERIFY(keyFingerprint(a.publicKey) != keyFingerprint(b.publicKey));
 }
 
 void TestSealing::keyPairsFromSecret()

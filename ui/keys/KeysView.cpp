@@ -1,9 +1,11 @@
 #include "KeysView.h"
 
 #include "AccessRequestListModel.h"
+#include "Base64.h"
 #include "ErrorBanner.h"
 #include "Formatting.h"
 #include "JsonJob.h"
+#include "KeyPairs.h"
 #include "KeyVault.h"
 #include "LiveUpdates.h"
 #include "PayloadKeyListModel.h"
@@ -373,19 +375,24 @@ void KeysView::onCurrentRequestChanged()
     } else {
         const QModelIndex i = m_requestTable->currentIndex();
         const QString status = r.value(QLatin1String("status")).toString();
+        const auto publicKey =
+            crypto::Base64::decode(r.value(QLatin1String("publicKey")).toString().toLatin1())
+                .value_or(QByteArray());
         QString text =
-            tr("Task: %1\nAgent: %2\nAgent key: %3 (%4...)\nRequested: %5\nStatus: %6")
+            tr("Task: %1\nAgent: %2\nAgent key: %3\nKey fingerprint: %4\nRequested: %5\nStatus: %6")
                 .arg(i.siblingAtColumn(AccessRequestListModel::Task).data().toString(),
                      AccessRequestListModel::agentLabel(r), r.value(QLatin1String("keyId")).toString(),
-                     r.value(QLatin1String("publicKey")).toString().left(12),
+                     publicKey.isEmpty() ? tr("(the server sent no valid key)")
+                                         : crypto::keyFingerprint(publicKey),
                      models::Formatting::localTime(r.value(QLatin1String("createdAt")).toString()),
                      i.siblingAtColumn(AccessRequestListModel::Status).data().toString());
         if (status == QLatin1String("denied") && !r.value(QLatin1String("reason")).toString().isEmpty())
             text += tr("\nReason: %1").arg(r.value(QLatin1String("reason")).toString());
         if (status == QLatin1String("pending"))
-            text +=
-                tr("\n\nGranting seals this task's key to the agent's public key: only that agent can open "
-                   "the protected fields, and it cannot be taken back.");
+            text += tr(
+                "\n\nGranting seals this task's key to the agent's public key: only that agent can open "
+                "the protected fields, and it cannot be taken back. The server reports this key; compare "
+                "the fingerprint with the one the agent shows (taskdesk-agent prints it) before granting.");
         m_detail->setText(text);
     }
     updateState();
