@@ -402,8 +402,7 @@ void TestSealing::sealedBoxBadKeys()
 void TestSealing::keyFingerprintIsSha256Prefix()
 {
     // SHA-256 of 32 zero bytes is 66687aad f862bd77 6c8fc18b 8e9f8e20 ... (checked with Python's hashlib).
-    QCOMPARE(keyFingerprint(QByteArray(32, '\0')),
-             QStringLiteral("6668 7AAD F862 BD77 6C8F C18B 8E9F 8E20"));
+    QCOMPARE(keyFingerprint(QByteArray(32, '\0')), QStringLiteral("6668 7AAD F862 BD77 6C8F C18B 8E9F 8E20"));
     QCOMPARE(keyFingerprint(QByteArray()), QString());
     // Against OpenSSL's SHA-256 for fresh keys, and two keys never share one.
     const auto a = BoxKeyPair::generate();
