@@ -75,6 +75,7 @@ void ApiServer::registerFileRoutes()
         Route r;
         r.method = "POST";
         r.pattern = "/api/agent/files";
+        r.rawBody = true;
         r.auth = AuthMode::Required;
         r.write = true;
         r.status = 201;

@@ -1,6 +1,7 @@
 // Routes for OpenAPI document, metrics, agent guide.
 #include "ApiServer.h"
 #include "Database.h"
+#include "DomainError.h"
 #include "JsonWriter.h"
 #include "Metrics.h"
 #include "OpenApi.h"
@@ -28,6 +29,14 @@ bool tableExists(Tx& tx, const char* table)
                                       " AND table_schema = current_schema()",
                                       {store::sqlText(table)});
     return n.value_or(0) > 0;
+}
+
+// The metrics show platform totals (fees, escrow) and traffic: for the operator's own
+// scraper on this machine, not for the internet. Behind a trusted proxy the address is
+// the real client's (see PlatformServer), so a proxied request is not "local".
+bool isLoopback(const std::string& address)
+{
+    return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
 }
 
 bool columnExists(Tx& tx, const char* table, const char* column)
@@ -105,8 +114,11 @@ void ApiServer::registerOperationsRoutes()
     auto metricsHolder = std::make_shared<std::shared_ptr<Metrics>>();
     const auto started = std::chrono::system_clock::now();
     add("GET", "/metrics",
-        "Prometheus metrics (text format 0.0.4): requests, latency, ledger, webhook backlog",
+        "Prometheus metrics (text format 0.0.4): requests, latency, ledger, webhook backlog; loopback "
+        "callers only",
         [metricsHolder, started](RouteContext& c, Tx& tx) -> json::value {
+            if (!isLoopback(c.request.remoteAddress))
+                throw domain::DomainError::notFound("Route");
             using S = Metrics::Sample;
             std::vector<S> extra;
             const auto fees = tx.scalarInt("SELECT balance FROM accounts WHERE id = 'fees'").value_or(0);

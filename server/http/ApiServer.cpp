@@ -344,6 +344,9 @@ Response ApiServer::execute(const Route& route, Request& req)
             ctx.status = route.status;
             try {
                 json::value out = route.handler(ctx, tx);
+                // A route that ignores its body still refuses a malformed one.
+                if (!route.rawBody && req.body.find_first_not_of(" \t\r\n") != std::string::npos)
+                    ctx.body();
                 if (ctx.bodyError)
                     std::rethrow_exception(ctx.bodyError); // the work is rolled back below
                 res = Response::json(ctx.status, out);

@@ -74,6 +74,10 @@ struct Route
     // are never stored for Idempotency-Key replay: the store would keep the
     // secret in clear, and a replay would show it twice.
     bool returnsSecret = false;
+    // The body is not JSON (a file upload) and the route reads it itself. Every other
+    // route with a non-empty body must be sent a JSON object, whether or not it reads
+    // one, so that a malformed request is refused the same way everywhere.
+    bool rawBody = false;
     std::string summary;
     std::function<void(RouteContext&)> prepare; // optional, runs outside the transaction
     std::function<boost::json::value(RouteContext&, store::Transaction&)> handler;
