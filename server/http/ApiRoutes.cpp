@@ -20,16 +20,9 @@ void ApiServer::registerRoutes()
     auto add = [this](std::string method, std::string pattern, AuthMode auth, bool write, int status,
                       std::string scope, std::string summary, auto handler,
                       std::string rateClass = "default") {
-        Route r;
-        r.method = std::move(method);
-        r.pattern = std::move(pattern);
-        r.auth = auth;
-        r.write = write;
-        r.status = status;
-        r.scope = std::move(scope);
-        r.summary = std::move(summary);
+        Route r = Route::make(std::move(method), std::move(pattern), auth, write, status, std::move(scope),
+                              std::move(summary), handler);
         r.rateClass = std::move(rateClass);
-        r.handler = handler;
         m_router.add(std::move(r));
     };
     const auto R = AuthMode::Required;

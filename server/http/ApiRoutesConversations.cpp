@@ -16,16 +16,8 @@ void ApiServer::registerConversationRoutes()
     auto msg = std::make_shared<domain::MessageService>(m_p);
     auto add = [this](std::string method, std::string pattern, bool write, int status, std::string scope,
                       std::string summary, auto handler) {
-        Route r;
-        r.method = std::move(method);
-        r.pattern = std::move(pattern);
-        r.auth = AuthMode::Required;
-        r.write = write;
-        r.status = status;
-        r.scope = std::move(scope);
-        r.summary = std::move(summary);
-        r.handler = handler;
-        m_router.add(std::move(r));
+        m_router.add(Route::make(std::move(method), std::move(pattern), AuthMode::Required, write, status,
+                                 std::move(scope), std::move(summary), handler));
     };
 
     // Bid threads (the bidder and the task's owner) and contract threads (buyer and seller).

@@ -39,15 +39,8 @@ void ApiServer::registerCredentialRoutes()
     auto transfers = std::make_shared<domain::TransferService>(m_p);
     auto add = [this](std::string method, std::string pattern, bool write, int status, std::string scope,
                       std::string summary, auto handler, bool returnsSecret = false) {
-        Route r;
-        r.method = std::move(method);
-        r.pattern = std::move(pattern);
-        r.auth = AuthMode::Required;
-        r.write = write;
-        r.status = status;
-        r.scope = std::move(scope);
-        r.summary = std::move(summary);
-        r.handler = handler;
+        Route r = Route::make(std::move(method), std::move(pattern), AuthMode::Required, write, status,
+                              std::move(scope), std::move(summary), handler);
         // A secret shown once is never kept for Idempotency-Key replay.
         r.returnsSecret = returnsSecret;
         m_router.add(std::move(r));

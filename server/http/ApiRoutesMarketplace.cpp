@@ -23,16 +23,8 @@ void ApiServer::registerMarketplaceRoutes()
     auto desk = std::make_shared<domain::SupportDesk>(m_p);
     auto add = [this](std::string method, std::string pattern, AuthMode auth, bool write, int status,
                       std::string scope, std::string summary, auto handler) {
-        Route r;
-        r.method = std::move(method);
-        r.pattern = std::move(pattern);
-        r.auth = auth;
-        r.write = write;
-        r.status = status;
-        r.scope = std::move(scope);
-        r.summary = std::move(summary);
-        r.handler = handler;
-        m_router.add(std::move(r));
+        m_router.add(Route::make(std::move(method), std::move(pattern), auth, write, status, std::move(scope),
+                                 std::move(summary), handler));
     };
     const auto R = AuthMode::Required;
     const auto O = AuthMode::Optional;

@@ -77,13 +77,8 @@ std::int64_t webhookBacklog(Tx& tx)
 void ApiServer::registerOperationsRoutes()
 {
     auto add = [this](std::string method, std::string pattern, std::string summary, auto handler) {
-        Route r;
-        r.method = std::move(method);
-        r.pattern = std::move(pattern);
-        r.auth = AuthMode::None;
-        r.summary = std::move(summary);
-        r.handler = std::move(handler);
-        m_router.add(std::move(r));
+        m_router.add(Route::make(std::move(method), std::move(pattern), AuthMode::None, false, 200, {},
+                                 std::move(summary), std::move(handler)));
     };
 
     // Generated once, on first request, from the finished route table.

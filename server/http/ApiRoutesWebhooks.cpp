@@ -18,15 +18,8 @@ void ApiServer::registerWebhookRoutes()
     auto hooks = std::make_shared<domain::WebhookService>(m_p);
     auto add = [this](std::string method, std::string pattern, bool write, int status, std::string scope,
                       std::string summary, auto handler, std::function<void(RouteContext&)> prepare = {}) {
-        Route r;
-        r.method = std::move(method);
-        r.pattern = std::move(pattern);
-        r.auth = AuthMode::Required;
-        r.write = write;
-        r.status = status;
-        r.scope = std::move(scope);
-        r.summary = std::move(summary);
-        r.handler = handler;
+        Route r = Route::make(std::move(method), std::move(pattern), AuthMode::Required, write, status,
+                              std::move(scope), std::move(summary), handler);
         r.prepare = std::move(prepare);
         m_router.add(std::move(r));
     };

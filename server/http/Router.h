@@ -82,6 +82,23 @@ struct Route
     std::function<void(RouteContext&)> prepare; // optional, runs outside the transaction
     std::function<boost::json::value(RouteContext&, store::Transaction&)> handler;
     std::vector<std::string> segments;
+
+    // The fields every route file sets; the flags above keep their defaults.
+    static Route make(std::string method, std::string pattern, AuthMode auth, bool write, int status,
+                      std::string scope, std::string summary,
+                      std::function<boost::json::value(RouteContext&, store::Transaction&)> handler)
+    {
+        Route r;
+        r.method = std::move(method);
+        r.pattern = std::move(pattern);
+        r.auth = auth;
+        r.write = write;
+        r.status = status;
+        r.scope = std::move(scope);
+        r.summary = std::move(summary);
+        r.handler = std::move(handler);
+        return r;
+    }
 };
 
 class Router
