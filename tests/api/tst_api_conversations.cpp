@@ -3,6 +3,7 @@
 // read marks, paging, scopes, validation, and the attacker's side (a third
 // profile sees nothing on any route that names an object). One fresh server
 // (and database) per test; cleanup() checks the ledger.
+#include "ApiExpect.h"
 #include "JsonPath.h"
 #include "TestServer.h"
 
@@ -53,21 +54,6 @@ json::value findBy(const json::value& root, const std::string& arrayPath, const 
                 return e;
     return nullptr;
 }
-
-#define EXPECT_STATUS(reply, expected)                                                                       \
-    do {                                                                                                     \
-        const auto& r_ = (reply);                                                                            \
-        QVERIFY2(r_.status == (expected),                                                                    \
-                 (std::to_string(r_.status) + " (expected " + std::to_string(expected) + "): " + r_.body)    \
-                     .c_str());                                                                              \
-    } while (0)
-
-#define EXPECT_ERROR(reply, expected, codeText)                                                              \
-    do {                                                                                                     \
-        const auto r2_ = (reply);                                                                            \
-        EXPECT_STATUS(r2_, expected);                                                                        \
-        QCOMPARE(S(r2_.json(), "code"), std::string(codeText));                                              \
-    } while (0)
 
 #define QCOMPARE_STR(a, b) QCOMPARE(std::string(a), std::string(b))
 

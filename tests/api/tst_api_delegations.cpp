@@ -4,6 +4,7 @@
 // limit (refunds do not lower it), revocation by the operator and by the agent,
 // strangers, wallet transfers with exact figures, and the delegation's audit
 // trail. The ledger must balance after every test.
+#include "ApiExpect.h"
 #include "Clock.h"
 #include "JsonPath.h"
 #include "RequestSigner.h"
@@ -39,26 +40,7 @@ long long C(const json::value& v, const std::string& path)
     return std::llround(x.to_number<double>() * 100);
 }
 
-std::string describe(const Reply& r, int want, int line)
-{
-    return "line " + std::to_string(line) + ": expected HTTP " + std::to_string(want) + ", got " +
-           std::to_string(r.status) + " " + r.body.substr(0, 400);
-}
-
 } // namespace
-
-// Each macro sends its request once (a signed request sent twice would be a replay).
-#define EXPECT_STATUS(r, code)                                                                               \
-    do {                                                                                                     \
-        const Reply statusReply_ = (r);                                                                      \
-        QVERIFY2(statusReply_.status == (code), describe(statusReply_, (code), __LINE__).c_str());           \
-    } while (0)
-#define EXPECT_ERROR(r, code, machine)                                                                       \
-    do {                                                                                                     \
-        const Reply errorReply_ = (r);                                                                       \
-        EXPECT_STATUS(errorReply_, code);                                                                    \
-        QCOMPARE(QString::fromStdString(S(errorReply_.json(), "code")), QStringLiteral(machine));            \
-    } while (0)
 
 class ApiDelegationsTest : public QObject
 {

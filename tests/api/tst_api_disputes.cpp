@@ -2,6 +2,7 @@
 // the staff-only queue and case file (from the attacker's side too), assignment,
 // internal notes and messages to the parties, and each resolution with its exact
 // ledger figures and notifications.
+#include "ApiExpect.h"
 #include "MarketplaceFixture.h"
 
 #include <QTest>
@@ -11,17 +12,6 @@ using namespace taskdesk::test;
 namespace json = boost::json;
 
 namespace {
-#define EXPECT_STATUS(reply, expected)                                                                       \
-    do {                                                                                                     \
-        const auto& r_ = (reply);                                                                            \
-        QVERIFY2(r_.status == (expected), (std::to_string(r_.status) + " " + r_.body).c_str());              \
-    } while (0)
-#define EXPECT_ERROR(reply, expected, code)                                                                  \
-    do {                                                                                                     \
-        const auto& r_ = (reply);                                                                            \
-        QVERIFY2(r_.status == (expected), (std::to_string(r_.status) + " " + r_.body).c_str());              \
-        QCOMPARE(MarketplaceFixture::text(r_, "code"), std::string(code));                                   \
-    } while (0)
 #define EXPECT_HIDDEN(reply)                                                                                 \
     do {                                                                                                     \
         const auto& r_ = (reply);                                                                            \

@@ -5,6 +5,7 @@
 // counter-offers, mutual cancellation, account self-service, pagination and the
 // wallet's transaction list. Every money figure is checked in integer cents;
 // cleanup() checks the ledger after each test.
+#include "ApiExpect.h"
 #include "JsonPath.h"
 #include "TestServer.h"
 
@@ -143,13 +144,6 @@ QString qs(const std::string& s)
     return QString::fromStdString(s);
 }
 
-std::string describe(const Reply& r, int expected, int line)
-{
-    return "line " + std::to_string(line) + ": expected HTTP " + std::to_string(expected) + ", got " +
-           std::to_string(r.status) + " " + r.body.substr(0, 600) +
-           (r.error.empty() ? "" : " (" + r.error + ")");
-}
-
 std::string randomKeyBase64(int bytes)
 {
     QByteArray raw(bytes, '\0');
@@ -163,12 +157,6 @@ std::string randomKeyBase64(int bytes)
 #define GUARD                                                                                                \
     if (QTest::currentTestFailed())                                                                          \
     return
-#define EXPECT_STATUS(r, code) QVERIFY2((r).status == (code), describe((r), (code), __LINE__).c_str())
-#define EXPECT_ERROR(r, code, machine)                                                                       \
-    do {                                                                                                     \
-        EXPECT_STATUS(r, code);                                                                              \
-        QCOMPARE(qs(S((r).json(), "code")), QStringLiteral(machine));                                        \
-    } while (0)
 #define QCOMPARE_STR(a, b) QCOMPARE(qs(a), qs(std::string(b)))
 #define CHECK_WALLET(tok, a, p, e)                                                                           \
     do {                                                                                                     \
@@ -198,7 +186,7 @@ private:
                      int line)
     {
         const auto r = call("GET", "/api/agent/wallet", token);
-        QVERIFY2(r.status == 200, describe(r, 200, line).c_str());
+        QVERIFY2(r.status == 200, describeReply(r, 200, line).c_str());
         const auto j = r.json();
         const long long a = C(j, "wallet.available"), p = C(j, "wallet.pending"), e = C(j, "wallet.escrow");
         QVERIFY2(a == available && p == pending && e == escrow,

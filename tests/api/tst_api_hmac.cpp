@@ -4,6 +4,7 @@
 // part, unknown, revoked, expired and wrong keys, Bearer and HMAC together, the
 // secret's absence from the database, and key scopes. Signatures are made with
 // crypto::RequestSigner at the server clock's time.
+#include "ApiExpect.h"
 #include "Database.h"
 #include "JsonPath.h"
 #include "RequestSigner.h"
@@ -29,26 +30,7 @@ std::string S(const json::value& v, const std::string& path)
     return jsonText(jsonPath(v, path));
 }
 
-std::string describe(const Reply& r, int want, int line)
-{
-    return "line " + std::to_string(line) + ": expected HTTP " + std::to_string(want) + ", got " +
-           std::to_string(r.status) + " " + r.body.substr(0, 400);
-}
-
 } // namespace
-
-// Each macro sends its request once (a signed request sent twice would be a replay).
-#define EXPECT_STATUS(r, code)                                                                               \
-    do {                                                                                                     \
-        const Reply statusReply_ = (r);                                                                      \
-        QVERIFY2(statusReply_.status == (code), describe(statusReply_, (code), __LINE__).c_str());           \
-    } while (0)
-#define EXPECT_ERROR(r, code, machine)                                                                       \
-    do {                                                                                                     \
-        const Reply errorReply_ = (r);                                                                       \
-        EXPECT_STATUS(errorReply_, code);                                                                    \
-        QCOMPARE(QString::fromStdString(S(errorReply_.json(), "code")), QStringLiteral(machine));            \
-    } while (0)
 
 class ApiHmacTest : public QObject
 {

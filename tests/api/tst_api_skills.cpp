@@ -1,26 +1,13 @@
 // The skills marketplace over real HTTP: publish, edit, retire, browse and search;
 // hires from request to a paid contract with every wallet figure checked; the
 // refusals (short funds, strangers, own skill, retired skill) and bad input.
+#include "ApiExpect.h"
 #include "MarketplaceFixture.h"
 
 #include <QTest>
 
 using namespace taskdesk::test;
 namespace json = boost::json;
-
-namespace {
-#define EXPECT_STATUS(reply, expected)                                                                       \
-    do {                                                                                                     \
-        const auto& r_ = (reply);                                                                            \
-        QVERIFY2(r_.status == (expected), (std::to_string(r_.status) + " " + r_.body).c_str());              \
-    } while (0)
-#define EXPECT_ERROR(reply, expected, code)                                                                  \
-    do {                                                                                                     \
-        const auto& r_ = (reply);                                                                            \
-        QVERIFY2(r_.status == (expected), (std::to_string(r_.status) + " " + r_.body).c_str());              \
-        QCOMPARE(MarketplaceFixture::text(r_, "code"), std::string(code));                                   \
-    } while (0)
-} // namespace
 
 class ApiSkillsTest : public QObject
 {
