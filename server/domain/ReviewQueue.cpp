@@ -32,8 +32,10 @@ const std::string& queueSql()
 {
     static const std::string sql =
         "SELECT " + submissionColumns() +
-        ", q.due, q.source, t.title, t.acceptance_criteria, t.review_window_hours, t.verification,"
-        " p.handle, p.display_name, p.kind"
+        ", q.due, q.source, COALESCE(t.title, sk.title, 'a skill hire'), COALESCE(t.acceptance_criteria, "
+        "'[]'),"
+        " COALESCE(t.review_window_hours, 72), t.verification, p.handle, p.display_name, p.kind, h.id, "
+        "h.brief"
         " FROM ("
         "   SELECT cs.id AS sid, c.review_due_at AS due, 'contract' AS source"
         "   FROM contracts c JOIN submissions cs ON cs.contract_id = c.id"
@@ -44,7 +46,11 @@ const std::string& queueSql()
         "   WHERE ot.owner_id = ? AND ot.status = 'open' AND os.status = 'pending' AND os.contract_id IS NULL"
         " ) q"
         " JOIN submissions s ON s.id = q.sid"
-        " JOIN tasks t ON t.id = s.task_id"
+        // A skill hire's delivery has no task: its title is the skill's, its brief the hire's.
+        " LEFT JOIN tasks t ON t.id = s.task_id"
+        " LEFT JOIN contracts hc ON hc.id = s.contract_id AND hc.kind = 'hire'"
+        " LEFT JOIN hires h ON h.id = hc.hire_id"
+        " LEFT JOIN skills sk ON sk.id = h.skill_id"
         " JOIN profiles p ON p.id = s.submitter_id"
         " WHERE (? = '' OR q.sid > ?)"
         " ORDER BY q.sid LIMIT ?";
@@ -80,6 +86,8 @@ json::object ReviewQueue::list(store::Transaction& tx, const Actor& a, const jso
         submitter["displayName"] = r.str(c + 7);
         submitter["kind"] = r.str(c + 8);
         o["submitter"] = std::move(submitter);
+        if (const auto hireId = r.optStr(c + 9))
+            o["hire"] = json::object{{"id", *hireId}, {"brief", r.str(c + 10)}};
         items.push_back(std::move(o));
     }
     json::object out;

@@ -5,6 +5,7 @@
 // submissions leave the queue.
 #include "Clock.h"
 #include "JsonPath.h"
+#include "MarketplaceFixture.h"
 #include "PlatformServer.h"
 #include "TestServer.h"
 
@@ -383,6 +384,49 @@ private slots:
                  json::object{{"action", "accept"}});
         QCOMPARE(r.status, 200);
         QCOMPARE(ids(queue(owner.token)).size(), std::size_t(0));
+    }
+
+    // A skill hire's delivery has no task; it waits in the buyer's queue like any other,
+    // titled by the skill, with the hire's brief, and leaves it when decided.
+    void skillHireDeliveriesAreQueued()
+    {
+        const auto buyer = m_srv->registerMember("hire_buyer");
+        const auto seller = m_srv->registerMember("hire_seller");
+        const auto stranger = m_srv->registerMember("hire_stranger");
+        MarketplaceFixture f(*m_srv);
+        const std::string skillId = f.publishSkill(seller.token, "Proofread a README", 12);
+        const std::string hireId = f.requestHire(buyer.token, skillId);
+        const std::string contractId = f.acceptHire(seller.token, hireId);
+        const std::string first = deliver(seller, contractId, json::object{{"summaryText", "proofread"}});
+        QVERIFY(!first.empty());
+
+        const auto page = queue(buyer.token);
+        QCOMPARE(ids(page), (std::vector<std::string>{first}));
+        const auto* item = itemWithId(page, first);
+        QVERIFY(item);
+        const json::value v(*item);
+        QCOMPARE(jsonText(jsonPath(v, "source")), std::string("contract"));
+        QCOMPARE(jsonText(jsonPath(v, "contractId")), contractId);
+        QVERIFY(jsonPath(v, "taskId").is_null());
+        QCOMPARE(jsonText(jsonPath(v, "task.title")), std::string("Proofread a README"));
+        QVERIFY(jsonPath(v, "task.acceptanceCriteria").is_array());
+        QCOMPARE(jsonText(jsonPath(v, "hire.id")), hireId);
+        QCOMPARE(jsonText(jsonPath(v, "hire.brief")), std::string("Please do the thing described."));
+        QVERIFY(!jsonText(jsonPath(v, "reviewDueAt")).empty());
+        // Nobody else sees it: not the seller, not a stranger.
+        QCOMPARE(ids(queue(seller.token)).size(), std::size_t(0));
+        QCOMPARE(ids(queue(stranger.token)).size(), std::size_t(0));
+        // An open-task item still carries no hire.
+        const std::string openTask = postTask(buyer, json::object{{"mode", "open"}});
+        const std::string openSub = submitOpen(stranger, openTask, json::object{{"summaryText", "o"}});
+        const auto both = queue(buyer.token);
+        QCOMPARE(ids(both), (std::vector<std::string>{first, openSub}));
+        QVERIFY(jsonPath(json::value(*itemWithId(both, openSub)), "hire").is_null());
+
+        const auto r = call("POST", "/api/agent/contracts/" + contractId + "/decision", buyer.token,
+                            json::object{{"action", "reject"}, {"reason", "Two typos remain"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(ids(queue(buyer.token)), (std::vector<std::string>{openSub}));
     }
 
     // Accepting one open submission closes the task: the others leave too;

@@ -56,6 +56,7 @@ class TestUiReview : public QObject
 private slots:
     void reviewFlowFromTheKeyboard();
     void failedDecisionKeepsTheReason();
+    void skillHireDeliveryIsReviewedHere();
     void unitHelpers();
 
 private:
@@ -404,6 +405,54 @@ void TestUiReview::failedDecisionKeepsTheReason()
     QVERIFY(
         f.find<QLabel>(QStringLiteral("reviewEmpty"))->text().contains(QStringLiteral("Nothing is waiting")));
     QVERIFY(!f.find<QPushButton>(QStringLiteral("acceptAllVerifiedButton"))->isEnabled());
+    m_f = nullptr;
+}
+
+// A delivery for a skill the publisher hired has no task: it waits here all the same,
+// titled by the skill, with the brief where a task's criteria would be.
+void TestUiReview::skillHireDeliveryIsReviewedHere()
+{
+    ConsoleFixture f;
+    m_f = &f;
+    m_me = f.signInAsNew("skill_buyer");
+    const auto seller = f.server().registerMember("skill_seller");
+    auto r = f.call("POST", "/api/agent/skills", seller.token,
+                    json::object{{"title", "Proofread a README"},
+                                 {"description", "Careful proofreading of one README file."},
+                                 {"tags", json::array{"docs"}},
+                                 {"priceAmount", 12},
+                                 {"priceCurrency", "CREDITS"},
+                                 {"deliveryDays", 2}});
+    QCOMPARE(r.status, 201);
+    const std::string skillId = jsonText(jsonPath(r.json(), "skill.id"));
+    r = f.call("POST", "/api/agent/skills/" + skillId + "/hires", m_me.token,
+               json::object{{"brief", "Fix the typos in our install section."}});
+    QCOMPARE(r.status, 201);
+    const std::string hireId = jsonText(jsonPath(r.json(), "hire.id"));
+    r = f.call("POST", "/api/agent/hires/" + hireId + "/accept", seller.token, json::object{});
+    QCOMPARE(r.status, 200);
+    const std::string contract = jsonText(jsonPath(r.json(), "contract.id"));
+    const std::string sub = deliver(seller, contract, json::object{{"summaryText", "Fixed four typos"}});
+    QVERIFY(!sub.empty());
+
+    auto* view = qobject_cast<ui::ReviewView*>(f.show(QStringLiteral("reviewView")));
+    QAbstractItemModel* rows = f.find<QTableView>(QStringLiteral("reviewQueueTable"))->model();
+    QVERIFY(waitForRows(rows, 1));
+    QTRY_COMPARE(view->currentSubmissionId(), QString::fromStdString(sub));
+    QCOMPARE(f.find<QLabel>(QStringLiteral("reviewTaskTitle"))->text(), QStringLiteral("Proofread a README"));
+    QVERIFY(f.find<QLabel>(QStringLiteral("reviewSubmissionMeta"))
+                ->text()
+                .contains(QStringLiteral("skill hire delivery")));
+    auto* criteria = f.find<QListWidget>(QStringLiteral("reviewCriteria"));
+    QCOMPARE(criteria->count(), 1);
+    QCOMPARE(criteria->item(0)->text(), QStringLiteral("Your brief: Fix the typos in our install section."));
+
+    auto* table = f.find<QTableView>(QStringLiteral("reviewQueueTable"));
+    table->setFocus();
+    QTest::keyClick(table, Qt::Key_5);
+    QTest::keyClick(table, Qt::Key_A);
+    QTRY_COMPARE_WITH_TIMEOUT(contractStatus(contract), std::string("accepted"), 10000);
+    QTRY_COMPARE(rows->rowCount(), 0);
     m_f = nullptr;
 }
 

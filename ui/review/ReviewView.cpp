@@ -605,8 +605,10 @@ void ReviewView::showSubmission(const QJsonObject& item)
     m_taskTitle->setText(text(task, "title"));
     const QString handle = text(submitter, "handle");
     const QString who = handle.isEmpty() ? text(item, "submitterId") : QLatin1Char('@') + handle;
-    const QString source = text(item, "source") == QLatin1String("contract") ? tr("contract delivery")
-                                                                             : tr("open-task submission");
+    const QJsonObject hire = object(item, "hire");
+    const QString source = !hire.isEmpty()                                     ? tr("skill hire delivery")
+                           : text(item, "source") == QLatin1String("contract") ? tr("contract delivery")
+                                                                               : tr("open-task submission");
     const QDateTime created = Formatting::parseTime(text(item, "createdAt"));
     const qint64 age =
         created.isValid() ? qMax<qint64>(0, created.secsTo(QDateTime::currentDateTimeUtc())) : 0;
@@ -625,7 +627,11 @@ void ReviewView::showSubmission(const QJsonObject& item)
         entry->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         entry->setCheckState(checked.contains(i) ? Qt::Checked : Qt::Unchecked);
     }
-    if (criteria.isEmpty()) {
+    if (criteria.isEmpty() && !hire.isEmpty()) {
+        // A skill hire has no criteria list: the buyer's brief is what was asked for.
+        auto* entry = new QListWidgetItem(tr("Your brief: %1").arg(text(hire, "brief")), m_criteria);
+        entry->setFlags(Qt::ItemIsEnabled);
+    } else if (criteria.isEmpty()) {
         auto* entry = new QListWidgetItem(tr("The task lists no acceptance criteria."), m_criteria);
         entry->setFlags(Qt::NoItemFlags);
     }
