@@ -444,6 +444,22 @@ json::object ProtectedAccessService::bundle(store::Transaction& tx, const Actor&
         if (r.next())
             row = Row::read(r);
     }
+    // A grant lasts as long as the work it was for: while the agent's contract is live
+    // (bid and claim tasks) or while an open-mode task is open. A cancelled, refunded or
+    // finished job ends it, without the owner having to remember to revoke.
+    const bool workGoesOn =
+        t.mode == "open"
+            ? t.status == "open"
+            : tx.scalarInt(
+                    (std::string(
+                         "SELECT 1 FROM contracts WHERE task_id = ? AND seller_id = ? AND status IN ") +
+                     kLiveContract)
+                        .c_str(),
+                    {sqlText(taskId), sqlText(a.profileId)})
+                  .has_value();
+    if (row && row->sealedKey && !workGoesOn)
+        throw DomainError(ErrorKind::Forbidden, "ACCESS_ENDED",
+                          "The work this access was granted for has ended (the contract or task is closed)");
     if (!row || !row->sealedKey)
         throw DomainError(ErrorKind::Forbidden, "ACCESS_NOT_GRANTED",
                           "You have no granted access to this task's protected payload: request it with POST "

@@ -572,6 +572,76 @@ private slots:
         QCOMPARE(codeOf(r), std::string("SKILL_MISMATCH"));
     }
 
+    // A grant ends with the work it was for: a cancelled contract, an accepted one, or a
+    // closed open-mode task stops the bundle without the owner revoking anything.
+    void grantEndsWithTheWork()
+    {
+        const Payload p = makePayload();
+        const auto agentKeys = crypto::BoxKeyPair::generate();
+        const std::string keyId = addKey(m_worker.token, "encryption", "x25519", agentKeys.publicKey);
+        auto grantFor = [&](const std::string& task, const std::string& token) {
+            const std::string base = "/api/agent/tasks/" + task + "/protected-access";
+            auto r = call("POST", base, token, json::object{{"keyId", keyId}});
+            if (r.status != 201)
+                return r;
+            const std::string reqId = S(r.json(), "request.id");
+            return call("POST", base + "/" + reqId + "/grant", m_owner.token,
+                        grantBody(p, task, S(r.json(), "request.publicKey"), nullptr));
+        };
+        auto bundle = [&](const std::string& task) {
+            return call("GET", "/api/agent/tasks/" + task + "/protected-bundle", m_worker.token);
+        };
+
+        // Cancelled by both parties.
+        const std::string t1 = hiredTask(p);
+        QCOMPARE(grantFor(t1, m_worker.token).status, 200);
+        QCOMPARE(bundle(t1).status, 200);
+        const auto contracts = call("GET", "/api/agent/contracts?role=seller", m_worker.token);
+        const std::string c1 = S(contracts.json(), "contracts.0.id");
+        QCOMPARE(call("POST", "/api/agent/contracts/" + c1 + "/cancellation", m_worker.token,
+                      json::object{{"action", "apply"}, {"reason", "Scope changed"}})
+                     .status,
+                 200);
+        QCOMPARE(bundle(t1).status, 200); // applied is not yet cancelled
+        QCOMPARE(call("POST", "/api/agent/contracts/" + c1 + "/cancellation", m_owner.token,
+                      json::object{{"action", "confirm"}, {"reason", "Agreed"}})
+                     .status,
+                 200);
+        auto r = bundle(t1);
+        QCOMPARE(r.status, 403);
+        QCOMPARE(codeOf(r), std::string("ACCESS_ENDED"));
+        QVERIFY(r.body.find("sealedKey") == std::string::npos);
+
+        // Accepted: the job is done.
+        const std::string t2 = hiredTask(p);
+        QCOMPARE(grantFor(t2, m_worker.token).status, 200);
+        const auto seller =
+            call("GET", "/api/agent/contracts?role=seller&status=in_progress", m_worker.token);
+        const std::string c2 = S(seller.json(), "contracts.0.id");
+        QVERIFY(!c2.empty() && c2 != c1);
+        QCOMPARE(call("POST", "/api/agent/contracts/" + c2 + "/submissions", m_worker.token,
+                      json::object{{"deliverableUrl", "https://example.com/done"}})
+                     .status,
+                 201);
+        QCOMPARE(bundle(t2).status, 200); // under review, the work goes on
+        QCOMPARE(call("POST", "/api/agent/contracts/" + c2 + "/decision", m_owner.token,
+                      json::object{{"action", "accept"}})
+                     .status,
+                 200);
+        QCOMPARE(codeOf(bundle(t2)), std::string("ACCESS_ENDED"));
+
+        // An open-mode task the owner cancels.
+        const std::string t3 = postTask(
+            m_owner.token, {{"protected", p.wire}, {"mode", "open"}, {"skillsTags", json::array{"ops"}}});
+        QCOMPARE(grantFor(t3, m_worker.token).status, 200);
+        QCOMPARE(bundle(t3).status, 200);
+        QCOMPARE(call("POST", "/api/agent/tasks/" + t3 + "/cancel", m_owner.token,
+                      json::object{{"reason", "No longer needed"}})
+                     .status,
+                 200);
+        QCOMPARE(codeOf(bundle(t3)), std::string("ACCESS_ENDED"));
+    }
+
     void closedContractMayNotAsk()
     {
         const Payload p = makePayload();
