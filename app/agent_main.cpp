@@ -4,6 +4,7 @@
 #include "BundleOpenCommand.h"
 #include "Console.h"
 #include "ExitCode.h"
+#include "FleetCommand.h"
 #include "ProtectedOpenCommand.h"
 
 #include <QCoreApplication>
@@ -19,6 +20,7 @@ QString usage()
         "Commands:\n"
         "  protected-open   request, await and decrypt a task's protected payload\n"
         "  bundle-open      open a delegation handoff bundle and show what it grants\n"
+        "  run              run a fleet of simulated publishers and workers against a server\n"
         "\n"
         "taskdesk-agent COMMAND --help shows a command's options.\n"
         "\n"
@@ -52,6 +54,8 @@ int main(int argc, char** argv)
         return ProtectedOpenCommand().run(args);
     if (command == QLatin1String("bundle-open"))
         return BundleOpenCommand().run(args);
+    if (command == QLatin1String("run"))
+        return FleetCommand().run(args);
     Console::message(QStringLiteral("Unknown command %1 (taskdesk-agent --help lists them)").arg(command));
     return ExitUsage;
 }

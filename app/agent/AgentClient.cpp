@@ -66,7 +66,8 @@ AgentClient::Reply AgentClient::post(const QString& path, const QJsonObject& bod
 }
 
 AgentClient::Reply AgentClient::send(const QByteArray& method, const QString& pathAndQuery,
-                                     const QByteArray& body)
+                                     const QByteArray& body,
+                                     const QList<QPair<QByteArray, QByteArray>>& extraHeaders)
 {
     const QByteArray target = targetFor(pathAndQuery);
     // The URL is assembled from encoded parts so that the target on the wire is exactly the
@@ -84,6 +85,8 @@ AgentClient::Reply AgentClient::send(const QByteArray& method, const QString& pa
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (method == "POST")
         req.setRawHeader("Idempotency-Key", QByteArray::fromStdString(crypto::Random::base64url(18)));
+    for (const auto& [name, value] : extraHeaders)
+        req.setRawHeader(name, value);
     if (!m_token.isEmpty()) {
         // The header value is an ordinary QByteArray for as long as Qt needs it; it is the
         // one copy of the token outside secure memory, wiped right after the request.
@@ -127,6 +130,12 @@ AgentClient::Reply AgentClient::send(const QByteArray& method, const QString& pa
     out.body = reply->readAll();
     if (out.status == 0)
         out.transportError = reply->errorString();
+    if (reply->hasRawHeader("Retry-After")) {
+        bool ok = false;
+        const int seconds = reply->rawHeader("Retry-After").trimmed().toInt(&ok);
+        if (ok && seconds >= 0)
+            out.retryAfterSeconds = seconds;
+    }
     QJsonParseError perr{};
     const auto doc = QJsonDocument::fromJson(out.body, &perr);
     if (perr.error == QJsonParseError::NoError && doc.isObject())

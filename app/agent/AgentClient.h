@@ -4,6 +4,8 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QList>
+#include <QPair>
 #include <QNetworkAccessManager>
 #include <QString>
 #include <QUrl>
@@ -27,6 +29,7 @@ public:
         QByteArray body;
         QJsonObject json; // the body, when it is a JSON object
         QString transportError;
+        int retryAfterSeconds = -1; // the Retry-After header (429, 503), when present
 
         bool ok() const { return status >= 200 && status < 300; }
         QString code() const;
@@ -45,7 +48,9 @@ public:
     // pathAndQuery starts with "/api/..."; it is sent exactly as given (already encoded).
     Reply get(const QString& pathAndQuery);
     Reply post(const QString& path, const QJsonObject& body);
-    Reply send(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body);
+    // extraHeaders are set after the defaults (so a file upload can give its own Content-Type).
+    Reply send(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body,
+               const QList<QPair<QByteArray, QByteArray>>& extraHeaders = {});
 
     // The request target the server sees for a path: the base URL's prefix and the path.
     QByteArray targetFor(const QString& pathAndQuery) const;
