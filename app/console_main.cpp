@@ -1,9 +1,11 @@
 // taskdesk: the console. Opens the last connection, or offers the local sandbox.
 #include "Console.h"
+#include "FleetProcess.h"
 #include "KeyVault.h"
 #include "KeychainSecretStore.h"
 #include "MainWindow.h"
 #include "SandboxHost.h"
+#include "sandbox/DemoActivityController.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -68,6 +70,10 @@ int main(int argc, char** argv)
         console.keyVault()->setFilePath(taskdesk::ui::Console::keystorePathIn(QDir::cleanPath(dataDir)));
     QObject::connect(&console, &taskdesk::ui::Console::quitRequested, &app, &QApplication::quit,
                      Qt::QueuedConnection);
+    // Demo activity: simulated agents in the sandbox. Declared after the sandbox
+    // so they stop (and are waited for) before the platform does.
+    FleetProcess fleet(QDir::cleanPath(dataDir));
+    taskdesk::ui::DemoActivityController demo(&console, &fleet);
     if (parser.isSet(sandboxOption)) {
         console.window()->show();
         QString error;

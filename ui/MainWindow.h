@@ -47,6 +47,8 @@ public:
     // The last wallet figures shown in the status bar.
     const models::WalletBalance& balance() const { return m_balance; }
     void refreshBalance();
+    // The strip on top, for what is not a command (e.g. the sandbox's demo agents failing).
+    ErrorBanner* banner() const { return m_banner; }
 
 signals:
     void profileSwitchRequested(const QString& profileKey);
