@@ -267,7 +267,7 @@ const std::vector<Migration>& Migrations::all()
     static const std::vector<Migration> list = [] {
         std::vector<Migration> l = {{1, "platform core", &v1}};
         for (auto part : {conversations(), files(), webhooks(), operations(), events(), credentials(),
-                          protectedPayloads(), marketplace()})
+                          protectedPayloads(), marketplace(), performance()})
             l.insert(l.end(), part.begin(), part.end());
         std::sort(l.begin(), l.end(),
                   [](const Migration& a, const Migration& b) { return a.version < b.version; });

@@ -25,7 +25,7 @@ private:
     // Each feature area owns its migrations (one file each), with fixed versions:
     // 2 conversations, 3 files, 4 webhooks, 5 operations, 6 events, 7 credentials
     // (API keys, delegations, transfers), 8 protected payloads, 9 marketplace
-    // (skills, hires, disputes, support desk).
+    // (skills, hires, disputes, support desk), 10 performance (indexes found by measuring).
     static std::vector<Migration> conversations();
     static std::vector<Migration> files();
     static std::vector<Migration> webhooks();
@@ -34,6 +34,7 @@ private:
     static std::vector<Migration> credentials();
     static std::vector<Migration> protectedPayloads();
     static std::vector<Migration> marketplace();
+    static std::vector<Migration> performance();
 };
 
 } // namespace taskdesk::store
