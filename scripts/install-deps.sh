@@ -7,6 +7,7 @@ PACKAGES=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev qt6-qpa-plugins libqt6svg6 fonts-dejavu-core libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev
   libsodium-dev libssl-dev libboost1.81-dev libboost-json1.81-dev
   json-schema-test-suite python3-nacl postgresql xvfb xauth wrk nginx-light
+  clang libclang-rt-14-dev # scripts/fuzz.sh: clang 14 with libFuzzer and the sanitizer runtimes
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -12,3 +12,8 @@ export TASKDESK_TEST_PG_URL="$PG_URL"
 cd "$BUILD"
 # The suite is sized for 2 cores: API tests start servers with worker threads of their own.
 ctest --output-on-failure -j "${TASKDESK_TEST_JOBS:-2}" "$@"
+# Then a bounded fuzz of the request parser and the write routes' validation (clang build in
+# build-fuzz; TASKDESK_FUZZ_SECONDS=0 skips it).
+if [ "${TASKDESK_FUZZ_SECONDS:-60}" -gt 0 ]; then
+  "$ROOT/scripts/fuzz.sh" --seconds "${TASKDESK_FUZZ_SECONDS:-60}"
+fi

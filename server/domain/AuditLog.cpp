@@ -52,7 +52,7 @@ void AuditLog::record(store::Transaction& tx, const Actor* actor, const std::str
                       const std::string& entityId, const std::string& action, const json::value& before,
                       const json::value& after, const std::string& atIso)
 {
-    const QVariant none(QMetaType(QMetaType::QString));
+    const QVariant none{QMetaType(QMetaType::QString)}; // braces: clang reads () as a function declaration
     tx.exec("INSERT INTO audit_log(id, actor_id, credential, delegation_id, entity_type, entity_id, action, "
             "before_state, after_state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             {sqlText(newId("aud_")), actor ? sqlText(actor->profileId) : none,

@@ -109,6 +109,12 @@ std::optional<TimePoint> Clock::parseIso(const std::string& s)
     tm.tm_min = mi;
     tm.tm_sec = sec;
     const std::time_t t = timegm(&tm);
+    // A time point counts nanoseconds, which run out in April 2262: a later time is refused as
+    // malformed rather than overflowing (found by tests/fuzz).
+    constexpr long long lastSecond =
+        std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max().time_since_epoch()).count() - 1;
+    if (t - offsetSeconds > lastSecond)
+        return std::nullopt;
     return TimePoint(std::chrono::seconds(t - offsetSeconds)) + std::chrono::milliseconds(millis);
 }
 

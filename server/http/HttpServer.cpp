@@ -12,6 +12,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffer_traits.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -20,6 +22,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cstdio>
@@ -213,6 +216,135 @@ bool hasLineBreak(std::string_view s)
     return s.find_first_of("\r\n") != std::string_view::npos;
 }
 
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+// A fresh parser's limits. The parser checks Content-Length against the body limit when the
+// header completes; bodyLimitFor() then narrows it to the exact per-route limit.
+void configureParser(Parser& parser, const HttpServerConfig& cfg, bool largeBodies)
+{
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(cfg.maxHeaderBytes, UINT32_MAX)));
+    std::uint64_t upper = cfg.maxBodyBytes;
+    if (largeBodies)
+        upper = std::max<std::uint64_t>(upper, cfg.maxLargeBodyBytes);
+    parser.body_limit(upper);
+}
+
+std::uint64_t bodyLimitFor(const BeastRequest& msg, const HttpServerConfig& cfg,
+                           const HttpServer::LargeBodyPredicate& allowLargeBody)
+{
+    std::uint64_t limit = cfg.maxBodyBytes;
+    if (allowLargeBody && cfg.maxLargeBodyBytes > limit) {
+        bool large = false;
+        try {
+            large = allowLargeBody(std::string(msg.method_string()), std::string(msg.target()));
+        } catch (...) {
+            large = false;
+        }
+        if (large)
+            limit = cfg.maxLargeBodyBytes;
+    }
+    return limit;
+}
+
+// The canned answer to a failed read; 0 when the peer went away (or a timeout or reset ended
+// it), where nothing useful can be sent.
+int statusForReadError(error_code ec)
+{
+    if (ec.category() != bhttp::make_error_code(bhttp::error::end_of_stream).category())
+        return 0;
+    switch (static_cast<bhttp::error>(ec.value())) {
+    case bhttp::error::end_of_stream:
+    case bhttp::error::partial_message:
+    case bhttp::error::short_read:
+        return 0;
+    case bhttp::error::header_limit:
+    case bhttp::error::buffer_overflow:
+        return 431;
+    case bhttp::error::body_limit:
+        return 413;
+    default:
+        return 400;
+    }
+}
+
+// Frames a handler's answer. Returns whether the connection stays open, which the handler's
+// own Connection header may have turned off.
+bool frameResponse(BeastResponse& res, Response&& r, bool keepAlive, unsigned requestVersion, bool head)
+{
+    if (r.status < 200 || r.status > 999) { // 1xx cannot be a final response
+        r = Response();
+        r.status = 500;
+        r.body = errorBody(500);
+    }
+    res = BeastResponse();
+    res.version(11);
+    res.result(static_cast<unsigned>(r.status));
+    res.set(bhttp::field::server, "taskdesk");
+    res.set(bhttp::field::date, httpDate());
+    if (!r.contentType.empty() && !hasLineBreak(r.contentType))
+        res.set(bhttp::field::content_type, r.contentType);
+    for (const auto& [name, value] : r.headers) {
+        if (name.empty() || hasLineBreak(name) || hasLineBreak(value))
+            continue;
+        if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding"))
+            continue; // framing is ours
+        if (beast::iequals(name, "connection")) {
+            if (value.find("close") != std::string::npos)
+                keepAlive = false;
+            continue;
+        }
+        if (beast::iequals(name, "server") || beast::iequals(name, "date") ||
+            beast::iequals(name, "content-type"))
+            res.set(name, value);
+        else
+            res.insert(name, value);
+    }
+    if (r.status == 204 || r.status == 304) {
+        res.erase(bhttp::field::content_length);
+    } else {
+        res.body() = std::move(r.body);
+        res.prepare_payload();
+        if (head)
+            res.body().clear(); // keep the Content-Length of the GET representation
+    }
+    res.keep_alive(keepAlive);
+    if (keepAlive && requestVersion == 10)
+        res.set(bhttp::field::connection, "keep-alive");
+    return keepAlive;
+}
+
+// A SyncReadStream over bytes already in memory, for parseRequestBytes().
+class MemoryReadStream
+{
+public:
+    explicit MemoryReadStream(std::string_view data) : m_data(data) {}
+
+    template <class MutableBufferSequence>
+    std::size_t read_some(const MutableBufferSequence& buffers, error_code& ec)
+    {
+        if (m_data.empty()) {
+            ec = net::error::eof;
+            return 0;
+        }
+        ec = {};
+        const std::size_t n = net::buffer_copy(buffers, net::buffer(m_data.data(), m_data.size()));
+        m_data.remove_prefix(n);
+        return n;
+    }
+
+    template <class MutableBufferSequence> std::size_t read_some(const MutableBufferSequence& buffers)
+    {
+        error_code ec;
+        const std::size_t n = read_some(buffers, ec);
+        if (ec)
+            throw boost::system::system_error(ec);
+        return n;
+    }
+
+private:
+    std::string_view m_data;
+};
+
 // ---------------------------------------------------------------------------------------------
 
 class Session;
@@ -329,14 +461,7 @@ private:
             return;
         }
         parser_.emplace();
-        parser_->header_limit(
-            static_cast<std::uint32_t>(std::min<std::size_t>(core_.cfg.maxHeaderBytes, UINT32_MAX)));
-        // The parser checks Content-Length against this when the header completes; the exact
-        // per-route limit is applied in onHeader().
-        std::uint64_t upper = core_.cfg.maxBodyBytes;
-        if (core_.allowLargeBody)
-            upper = std::max<std::uint64_t>(upper, core_.cfg.maxLargeBodyBytes);
-        parser_->body_limit(upper);
+        configureParser(*parser_, core_.cfg, static_cast<bool>(core_.allowLargeBody));
 
         if (buffer_.size() > 0) { // pipelined bytes already here
             readHeader();
@@ -393,17 +518,7 @@ private:
         auto& msg = parser_->get();
         head_ = msg.method() == bhttp::verb::head;
 
-        std::uint64_t limit = core_.cfg.maxBodyBytes;
-        if (core_.allowLargeBody && core_.cfg.maxLargeBodyBytes > limit) {
-            bool large = false;
-            try {
-                large = core_.allowLargeBody(std::string(msg.method_string()), std::string(msg.target()));
-            } catch (...) {
-                large = false;
-            }
-            if (large)
-                limit = core_.cfg.maxLargeBodyBytes;
-        }
+        const std::uint64_t limit = bodyLimitFor(msg, core_.cfg, core_.allowLargeBody);
         if (const auto length = parser_->content_length(); length && *length > limit) {
             sendError(413, true);
             return;
@@ -447,25 +562,10 @@ private:
 
     void handleReadError(error_code ec)
     {
-        if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category()) {
-            switch (static_cast<bhttp::error>(ec.value())) {
-            case bhttp::error::end_of_stream:
-            case bhttp::error::partial_message:
-            case bhttp::error::short_read:
-                break; // the peer went away
-            case bhttp::error::header_limit:
-            case bhttp::error::buffer_overflow:
-                sendError(431, true);
-                return;
-            case bhttp::error::body_limit:
-                sendError(413, true);
-                return;
-            default:
-                sendError(400, true);
-                return;
-            }
+        if (const int status = statusForReadError(ec)) {
+            sendError(status, true);
+            return;
         }
-        // Timeouts, resets, aborts: nothing useful can be sent.
         closeNow();
     }
 
@@ -537,46 +637,7 @@ private:
 
     void prepareResponse(Response&& r, bool keepAlive, unsigned requestVersion)
     {
-        if (r.status < 200 || r.status > 999) { // 1xx cannot be a final response
-            r = Response();
-            r.status = 500;
-            r.body = errorBody(500);
-        }
-        res_ = BeastResponse();
-        res_.version(11);
-        res_.result(static_cast<unsigned>(r.status));
-        res_.set(bhttp::field::server, "taskdesk");
-        res_.set(bhttp::field::date, httpDate());
-        if (!r.contentType.empty() && !hasLineBreak(r.contentType))
-            res_.set(bhttp::field::content_type, r.contentType);
-        for (const auto& [name, value] : r.headers) {
-            if (name.empty() || hasLineBreak(name) || hasLineBreak(value))
-                continue;
-            if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding"))
-                continue; // framing is ours
-            if (beast::iequals(name, "connection")) {
-                if (value.find("close") != std::string::npos)
-                    keepAlive = false;
-                continue;
-            }
-            if (beast::iequals(name, "server") || beast::iequals(name, "date") ||
-                beast::iequals(name, "content-type"))
-                res_.set(name, value);
-            else
-                res_.insert(name, value);
-        }
-        if (r.status == 204 || r.status == 304) {
-            res_.erase(bhttp::field::content_length);
-        } else {
-            res_.body() = std::move(r.body);
-            res_.prepare_payload();
-            if (head_)
-                res_.body().clear(); // keep the Content-Length of the GET representation
-        }
-        res_.keep_alive(keepAlive);
-        if (keepAlive && requestVersion == 10)
-            res_.set(bhttp::field::connection, "keep-alive");
-        keepAlive_ = keepAlive;
+        keepAlive_ = frameResponse(res_, std::move(r), keepAlive, requestVersion, head_);
     }
 
     // Writes one of the canned errors, then drains and closes (lingering close, so the client
@@ -958,6 +1019,91 @@ std::size_t HttpServer::openConnections() const
 void HttpServer::schedule(std::chrono::milliseconds delay, std::function<void()> fn)
 {
     d->core.schedule(delay, std::move(fn));
+}
+
+// The same steps as Session::readRequest() to handleRequest(), over bytes in memory: the first
+// read of up to kFirstReadSize, the header read piece by piece and counted whole, the per-route
+// body limit, then the body.
+ParsedRequest parseRequestBytes(std::string_view bytes, const HttpServerConfig& config,
+                                const HttpServer::LargeBodyPredicate& allowLargeBody)
+{
+    ParsedRequest out;
+    MemoryReadStream stream(bytes);
+    beast::flat_buffer buffer;
+    Parser parser;
+    configureParser(parser, config, static_cast<bool>(allowLargeBody));
+    auto refuse = [&out](int status) {
+        out.outcome = status ? ParsedRequest::Outcome::Refused : ParsedRequest::Outcome::Incomplete;
+        out.status = status;
+        return out;
+    };
+
+    error_code ec;
+    const std::size_t first = stream.read_some(buffer.prepare(kFirstReadSize), ec);
+    if (ec)
+        return refuse(0);
+    buffer.commit(first);
+
+    std::size_t headerBytes = 0;
+    for (;;) {
+        const std::size_t n = bhttp::read_some(stream, buffer, parser, ec);
+        headerBytes += n;
+        if (!ec && headerBytes > config.maxHeaderBytes)
+            return refuse(431);
+        if (!ec && !parser.is_header_done())
+            continue;
+        break;
+    }
+    if (ec)
+        return refuse(statusForReadError(ec));
+    out.head = parser.get().method() == bhttp::verb::head;
+    const std::uint64_t limit = bodyLimitFor(parser.get(), config, allowLargeBody);
+    if (const auto length = parser.content_length(); length && *length > limit)
+        return refuse(413);
+    parser.body_limit(limit);
+    if (!parser.is_done()) {
+        bhttp::read(stream, buffer, parser, ec);
+        if (ec)
+            return refuse(statusForReadError(ec));
+    }
+
+    BeastRequest msg = parser.release();
+    out.keepAlive = msg.keep_alive();
+    out.version = msg.version();
+    if (!buildRequest(msg, out.request))
+        return refuse(400);
+    out.outcome = ParsedRequest::Outcome::Parsed;
+    return out;
+}
+
+// As Session::finishResponse() frames it.
+std::string serializeResponse(Response response, const ParsedRequest& request)
+{
+    if (response.deferred) {
+        response = Response();
+        response.status = 500;
+        response.body = errorBody(500);
+    }
+    BeastResponse res;
+    try {
+        frameResponse(res, std::move(response), request.keepAlive, request.version, request.head);
+    } catch (...) {
+        Response internal;
+        internal.status = 500;
+        internal.body = errorBody(500);
+        frameResponse(res, std::move(internal), request.keepAlive, request.version, request.head);
+    }
+    bhttp::response_serializer<bhttp::string_body> serializer(res);
+    std::string wire;
+    error_code ec;
+    do {
+        serializer.next(ec, [&](error_code&, const auto& buffers) {
+            for (const auto b : beast::buffers_range_ref(buffers))
+                wire.append(static_cast<const char*>(b.data()), b.size());
+            serializer.consume(beast::buffer_bytes(buffers));
+        });
+    } while (!ec && !serializer.is_done());
+    return wire;
 }
 
 } // namespace taskdesk::http

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace taskdesk::http {
 
@@ -55,5 +56,28 @@ private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
+
+// One request read from bytes without a socket, through the parser set-up, limits and decoding
+// a connection uses (the fuzz target in tests/fuzz drives the server through this).
+struct ParsedRequest
+{
+    enum class Outcome
+    {
+        Parsed,     // request holds the request the handler would get
+        Incomplete, // the bytes end before the request does: a connection would wait or close
+        Refused     // a connection answers status (400, 413 or 431) without calling the handler
+    };
+    Outcome outcome = Outcome::Incomplete;
+    int status = 0;
+    Request request;
+    bool keepAlive = false;
+    bool head = false;
+    unsigned version = 11;
+};
+ParsedRequest parseRequestBytes(std::string_view bytes, const HttpServerConfig& config,
+                                const HttpServer::LargeBodyPredicate& allowLargeBody);
+// The bytes a connection writes for a handler's response to that request (status line, headers
+// and body, framed as on the wire).
+std::string serializeResponse(Response response, const ParsedRequest& request);
 
 } // namespace taskdesk::http
