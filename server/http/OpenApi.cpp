@@ -104,7 +104,23 @@ json::object components()
     bearer["scheme"] = "bearer";
     bearer["bearerFormat"] = "td_<random> (from register, login or /api/agent/me/tokens)";
     bearer["description"] = "Scoped API token. Each operation names the scope it needs in x-required-scope.";
-    c["securitySchemes"] = json::object{{"bearerAuth", std::move(bearer)}};
+    // HMAC request signing: three headers that go together (one security requirement
+    // naming all three). The canonical string is crypto::RequestSigner's.
+    auto header = [](const char* name, const char* description) {
+        return json::object{
+            {"type", "apiKey"}, {"in", "header"}, {"name", name}, {"description", description}};
+    };
+    c["securitySchemes"] = json::object{
+        {"bearerAuth", std::move(bearer)},
+        {"agentKey",
+         header("X-Agent-Key", "API key id (ak_...) from POST /api/agent/me/api-keys. Sent with "
+                               "X-Agent-Timestamp and X-Agent-Signature, never with a Bearer token.")},
+        {"agentTimestamp", header("X-Agent-Timestamp", "Unix time in seconds; accepted within 300 s of the "
+                                                       "server's clock (401 STALE_TIMESTAMP otherwise).")},
+        {"agentSignature",
+         header("X-Agent-Signature",
+                "hex(HMAC-SHA256(secret, timestamp + \"\\n\" + METHOD + \"\\n\" + path-with-query + "
+                "\"\\n\" + hex(SHA-256(body)))). Each signature is accepted once (401 REPLAYED).")}};
 
     json::object schemas;
     {
@@ -274,10 +290,13 @@ json::object OpenApi::build(const std::vector<Route>& routes)
             desc += " Accepts an Idempotency-Key.";
         op["description"] = desc;
         op["x-rate-limit-class"] = r.rateClass;
+        const json::object hmac{{"agentKey", json::array{}},
+                                {"agentTimestamp", json::array{}},
+                                {"agentSignature", json::array{}}};
         if (r.auth == AuthMode::Required)
-            op["security"] = json::array{json::object{{"bearerAuth", json::array{}}}};
+            op["security"] = json::array{json::object{{"bearerAuth", json::array{}}}, hmac};
         else if (r.auth == AuthMode::Optional)
-            op["security"] = json::array{json::object{{"bearerAuth", json::array{}}}, json::object{}};
+            op["security"] = json::array{json::object{{"bearerAuth", json::array{}}}, hmac, json::object{}};
         else
             op["security"] = json::array{};
 

@@ -204,6 +204,16 @@ private slots:
         const auto& components = doc.at("components").as_object();
         QVERIFY(components.at("schemas").as_object().contains("Error"));
         QCOMPARE(str(components.at("securitySchemes").at("bearerAuth").at("scheme")), std::string("bearer"));
+        // HMAC signing: three header schemes that a client sends together.
+        for (const auto& [scheme, headerName] :
+             std::vector<std::pair<std::string, std::string>>{{"agentKey", "X-Agent-Key"},
+                                                              {"agentTimestamp", "X-Agent-Timestamp"},
+                                                              {"agentSignature", "X-Agent-Signature"}}) {
+            const auto& sc = components.at("securitySchemes").at(scheme);
+            QCOMPARE(str(sc.at("type")), std::string("apiKey"));
+            QCOMPARE(str(sc.at("in")), std::string("header"));
+            QCOMPARE(str(sc.at("name")), headerName);
+        }
 
         // Every (method, path) in the document, checked for shape on the way.
         static const std::set<std::string> methods{"get",    "post", "put",    "patch",
@@ -263,6 +273,9 @@ private slots:
                 QVERIFY2(security.empty(), where.c_str());
             } else {
                 QVERIFY2(!security.empty() && security[0].as_object().contains("bearerAuth"), where.c_str());
+                QVERIFY2(security.size() >= 2 && security[1].as_object().size() == 3 &&
+                             security[1].as_object().contains("agentSignature"),
+                         where.c_str());
                 QCOMPARE(str(op.at("responses").at("401").at("$ref")),
                          std::string("#/components/responses/Unauthorized"));
             }
