@@ -5,8 +5,8 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
-#include <QPair>
 #include <QNetworkAccessManager>
+#include <QPair>
 #include <QString>
 #include <QUrl>
 #include <set>
